@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import type { Deps } from "./deps.ts";
+import { FEATURES } from "./features/index.ts";
+import { accessLog } from "./http/access-log.ts";
+import { setMaxBodyBytes } from "./http/body.ts";
+import { errorHandler, renderError } from "./http/error-handler.ts";
+import { AppError } from "./http/errors.ts";
+import { cors, requestContext } from "./http/request-context.ts";
+import type { AppEnv } from "./http/types.ts";
+
+/**
+ * Builds the HTTP application: middleware order, then every feature's routes. No handlers here.
+ *
+ * @example
+ * const app = createApp(deps);
+ * const res = await app.request("/api/v1/health");
+ */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  setMaxBodyBytes(deps.config.maxRequestBodyBytes);
+  const app = new Hono<AppEnv>();
+  app.use("*", requestContext(deps.config));
+  app.use("*", accessLog(deps));
+  app.use("*", cors(deps.config));
+  for (const feature of FEATURES) feature.install(app, deps);
+
+  const patterns = () =>
+    app.routes
+      .filter((r) => r.method !== "ALL" && !r.path.includes("*"))
+      .map((r) => ({
+        method: r.method,
+        re: new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, "[^/]+")}$`),
+      }));
+  let compiled: ReturnType<typeof patterns> | null = null;
+  app.notFound((c) => {
+    compiled ??= patterns();
+    const path = c.req.path;
+    const known = compiled.some((p) => p.re.test(path));
+    return renderError(c, new AppError(known ? "METHOD_NOT_ALLOWED" : "NOT_FOUND"), deps.config);
+  });
+  app.onError(errorHandler(deps.config));
+  return app;
+}

@@ -1,0 +1,13 @@
+import type { Hono } from "hono";
+import type { Deps } from "../deps.ts";
+import type { AppEnv } from "../http/types.ts";
+import { systemFeature } from "./system/system.routes.ts";
+
+/** A feature mounts its routes (and any background services) onto the app. */
+export interface Feature {
+  name: string;
+  install(app: Hono<AppEnv>, deps: Deps): void;
+}
+
+/** Mount order matters only for middleware a feature adds; keep system first. */
+export const FEATURES: Feature[] = [systemFeature];

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { AppError } from "./errors.ts";
+import type { Pagination } from "./envelope.ts";
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+
+/** `limit` (1..200, default 50) and opaque `cursor`; merge into a list route's query schema. */
+export const pageQuery = {
+  limit: z.coerce
+    .number({ message: "limit must be an integer between 1 and 200" })
+    .int("limit must be an integer between 1 and 200")
+    .min(1, "limit must be an integer between 1 and 200")
+    .max(MAX_LIMIT, "limit must be an integer between 1 and 200")
+    .default(DEFAULT_LIMIT),
+  cursor: z.string().min(1).optional(),
+};
+
+interface CursorBody {
+  /** Which list issued it; a cursor from another list is rejected. */
+  l: string;
+  /** Sort key values of the last row returned. */
+  k: (string | number)[];
+}
+
+export function encodeCursor(list: string, key: (string | number)[]): string {
+  return Buffer.from(JSON.stringify({ l: list, k: key } satisfies CursorBody)).toString("base64url");
+}
+
+/** Decodes a cursor issued by `list`; anything else is a 400 naming `cursor`. */
+export function decodeCursor(list: string, cursor: string | undefined): (string | number)[] | null {
+  if (!cursor) return null;
+  try {
+    const body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorBody;
+    if (body && body.l === list && Array.isArray(body.k)) return body.k;
+  } catch {
+    /* fall through */
+  }
+  throw new AppError("VALIDATION_FAILED", "cursor: is not a valid cursor for this list", {
+    field: "cursor",
+    reason: "invalid or issued by a different list",
+  });
+}
+
+/**
+ * Given `limit + 1` fetched rows, trims to `limit` and builds truthful pagination.
+ *
+ * @example
+ * const rows = await q.limit(limit + 1).execute();
+ * const { items, pagination } = finishPage("users", rows, limit, (r) => [r.id]);
+ */
+export function finishPage<T>(
+  list: string,
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => (string | number)[],
+): { items: T[]; pagination: Pagination } {
+  const hasMore = rows.length > limit;
+  const items = hasMore ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    pagination: {
+      limit,
+      cursor: hasMore && last ? encodeCursor(list, keyOf(last)) : null,
+      has_more: hasMore,
+    },
+  };
+}

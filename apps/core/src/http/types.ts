@@ -1,0 +1,48 @@
+import type { Logger } from "pino";
+
+/** The authenticated caller. Filled by the authenticate middleware. */
+export type Principal =
+  | {
+      kind: "session";
+      userId: string;
+      sessionId: string;
+      /** Active actor of the session (may be stale; re-validated where used). */
+      activeSpaceId: string | null;
+      activeMemberId: string | null;
+      activeUserMemberId: string | null;
+      grants: PrincipalGrant[];
+    }
+  | {
+      kind: "api_key";
+      apiKeyId: string;
+      level: "instance" | "space" | "group";
+      spaceId: string | null;
+      groupId: string | null;
+      groupPath: string | null;
+      permissionKeys: string[];
+      createdByUserId: string | null;
+    };
+
+export interface PrincipalGrant {
+  id: string;
+  level: "instance_super_admin" | "instance_admin" | "space_admin" | "group_admin";
+  permissionKey: string;
+  spaceId: string | null;
+  groupId: string | null;
+  groupPath: string | null;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    clientIp: string;
+    userAgent: string;
+    principal?: Principal;
+    /** Set by handlers so the access log and metrics can carry decision context. */
+    traceId?: string;
+    auditLogId?: string;
+    errorCode?: string;
+    routePattern?: string;
+  };
+}

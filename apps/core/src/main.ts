@@ -1,0 +1,72 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { createDeps, openConfiguredDatabase, prepareSchema } from "./bootstrap.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./lib/logger.ts";
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`plystra-core: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const database = await openConfiguredDatabase(config);
+  try {
+    await prepareSchema(database, config, logger);
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, "refusing to start");
+    await database.close();
+    process.exit(1);
+  }
+  const deps = await createDeps(config, database, { logger });
+  const app = createApp(deps);
+  const server = serve(
+    { fetch: app.fetch, hostname: config.host || undefined, port: config.port },
+    (info) => {
+      logger.info(
+        {
+          address: info.address,
+          port: info.port,
+          mode: config.mode,
+          database: config.databaseUrl ? "postgres" : `embedded (${config.dataDir})`,
+        },
+        `Plystra Core listening on http://${config.host || "localhost"}:${info.port}`,
+      );
+    },
+  );
+  const http = server as unknown as import("node:http").Server;
+  http.headersTimeout = config.httpReadHeaderTimeoutMs;
+  http.requestTimeout = config.httpReadTimeoutMs;
+  http.keepAliveTimeout = config.httpIdleTimeoutMs;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining in-flight requests");
+    const force = setTimeout(() => {
+      logger.error("shutdown timed out; exiting");
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeIdleConnections?.();
+    });
+    for (const close of deps.closers)
+      await close().catch((e) => logger.error({ err: (e as Error).message }, "closer failed"));
+    await database.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+void main();

@@ -1,0 +1,6 @@
+import type { Deps } from "./deps.ts";
+
+/** Hooks run once after migrations at server start (e.g. the development demo seed). */
+export type StartupHook = (deps: Deps) => Promise<void>;
+
+export const STARTUP_HOOKS: StartupHook[] = [];

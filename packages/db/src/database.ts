@@ -1,0 +1,101 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { DB } from "./schema.ts";
+
+/** An open database: a typed Kysely handle plus the few raw operations migrations need. */
+export interface Database {
+  readonly kind: "postgres" | "pglite";
+  readonly db: Kysely<DB>;
+  /** Runs a multi-statement SQL script on a single connection. */
+  execScript(sql: string): Promise<void>;
+  /** Embedded only: the PGlite instance (used to snapshot/clone test databases). */
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection URL. When absent an embedded PGlite database is used. */
+  url?: string;
+  /** Embedded data directory; omitted means in-memory. */
+  dataDir?: string;
+  /** Embedded: a dumped data dir (from `dumpDataDir`) to start from. */
+  loadDataDir?: Blob | File;
+  /** Maximum pooled PostgreSQL connections. */
+  poolMax?: number;
+  applicationName?: string;
+}
+
+// int8 (count(*), seq) as JS number when safe; ids never use int8.
+pg.types.setTypeParser(20, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+/**
+ * Opens PostgreSQL (when `url` is given) or embedded PGlite.
+ *
+ * @example
+ * const database = await openDatabase({ url: process.env.DATABASE_URL });
+ * await database.db.selectFrom("users").selectAll().execute();
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options);
+  return openPglite(options);
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    application_name: options.applicationName ?? "plystra-core",
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client error must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: "postgres",
+    db,
+    async execScript(sql: string) {
+      const client = await pool.connect();
+      try {
+        await client.query(sql);
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
+  const pglite = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: "pglite",
+    db,
+    pglite,
+    async execScript(sql: string) {
+      try {
+        await pglite.exec(sql);
+      } catch (err) {
+        await pglite.exec("ROLLBACK").catch(() => {});
+        throw err;
+      }
+    },
+    async close() {
+      await db.destroy().catch(() => {});
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

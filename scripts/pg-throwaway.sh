@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL cluster in a temp dir on a non-default port and prints
+# `export DATABASE_URL=…` lines. Stop it with: scripts/pg-throwaway.sh stop <dir>
+# The server binaries refuse to run as root, so the cluster runs as the `postgres` user.
+set -euo pipefail
+PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+if [[ "${1:-}" == "stop" ]]; then
+  dir="$2"
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  else "$PGBIN/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; fi
+  rm -rf "$dir"
+  exit 0
+fi
+PORT="${PGPORT_THROWAWAY:-55432}"
+dir="$(mktemp -d /tmp/plystra-pg.XXXXXX)"
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [[ $(id -u) -eq 0 ]]; then chown postgres "$dir"; fi
+as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+  -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+echo "export PLYSTRA_PG_DIR=$dir"
+echo "export DATABASE_URL=postgres://postgres@127.0.0.1:$PORT/postgres"
