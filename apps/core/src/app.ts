@@ -5,6 +5,7 @@ import { accessLog } from "./http/access-log.ts";
 import { setMaxBodyBytes } from "./http/body.ts";
 import { errorHandler, renderError } from "./http/error-handler.ts";
 import { AppError } from "./http/errors.ts";
+import { guard } from "./http/guard.ts";
 import { cors, requestContext } from "./http/request-context.ts";
 import type { AppEnv } from "./http/types.ts";
 
@@ -21,6 +22,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("*", requestContext(deps.config));
   app.use("*", accessLog(deps));
   app.use("*", cors(deps.config));
+  app.use("*", guard(deps));
   for (const feature of FEATURES) feature.install(app, deps);
 
   const patterns = () =>

@@ -1,0 +1,82 @@
+import type { MiddlewareHandler } from "hono";
+import type { Deps } from "../deps.ts";
+import { resolveEntityScope } from "../security/entity-scope.ts";
+import { allows, type Requirement } from "../security/policy.ts";
+import { authenticate } from "../security/authenticate.ts";
+import { AppError } from "./errors.ts";
+import { ROUTE_TABLE, type RouteRule } from "./route-table.ts";
+import type { AppEnv } from "./types.ts";
+
+interface CompiledRule {
+  rule: RouteRule;
+  re: RegExp;
+  params: string[];
+}
+
+function compile(rules: RouteRule[]): CompiledRule[] {
+  return rules.map((rule) => {
+    const params: string[] = [];
+    const src = rule.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+      params.push(name);
+      return "([^/]+)";
+    });
+    return { rule, re: new RegExp(`^${src}$`), params };
+  });
+}
+
+/** Finds the table rule for a request; static segments win over params (`groups/tree`). */
+export function matchRoute(
+  compiled: CompiledRule[],
+  method: string,
+  path: string,
+): { rule: RouteRule; params: Record<string, string> } | null {
+  let best: { rule: RouteRule; params: Record<string, string>; score: number } | null = null;
+  for (const c of compiled) {
+    if (c.rule.method !== method) continue;
+    const m = c.re.exec(path);
+    if (!m) continue;
+    const score = -c.params.length;
+    if (!best || score > best.score) {
+      const params: Record<string, string> = {};
+      c.params.forEach((name, i) => {
+        params[name] = decodeURIComponent(m[i + 1]);
+      });
+      best = { rule: c.rule, params, score };
+    }
+  }
+  return best;
+}
+
+/**
+ * Authenticates and enforces the route table before any handler runs:
+ * no/invalid credential → 401 AUTHENTICATION_REQUIRED; lacking the key at the resolved scope →
+ * 403 ADMIN_PERMISSION_REQUIRED with details.permission.
+ */
+export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
+  const compiled = compile(ROUTE_TABLE);
+  return async (c, next) => {
+    const found = matchRoute(compiled, c.req.method, c.req.path);
+    if (!found) return next();
+    c.set("routePattern", found.rule.path);
+    const access = found.rule.access;
+    if (access === "public") return next();
+    const principal = await authenticate(deps, c);
+    if (!principal) throw new AppError("AUTHENTICATION_REQUIRED");
+    const req: Requirement = { permission: access.permission };
+    const scope = access.scope;
+    if (scope?.space) req.spaceId = found.params[scope.space];
+    if (scope?.query === "space_id") req.spaceId = c.req.query("space_id") || null;
+    if (scope?.entity) {
+      const stored = await resolveEntityScope(deps, scope.entity.kind, found.params[scope.entity.param]);
+      if (stored) {
+        req.spaceId = stored.spaceId;
+        req.groupId = stored.groupId;
+        req.groupPath = stored.groupPath;
+      }
+    }
+    if (!allows(principal, req)) {
+      throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: access.permission });
+    }
+    return next();
+  };
+}

@@ -1,0 +1,150 @@
+import type { DB } from "@plystra/db";
+import type { Context } from "hono";
+import type { Kysely, Transaction } from "kysely";
+import type { Deps } from "../deps.ts";
+import type { AppEnv } from "../http/types.ts";
+import { principalActor } from "../security/policy.ts";
+import { newId } from "./ids.ts";
+
+export interface AuditRowInput {
+  id?: string;
+  space_id: string | null;
+  actor_user_id: string | null;
+  actor_member_id?: string | null;
+  actor_user_member_id?: string | null;
+  actor_api_key_id?: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  decision: "allow" | "deny";
+  deny_code?: string | null;
+  request_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  trace: Record<string, unknown>;
+}
+
+/**
+ * Appends audit rows (one multi-row INSERT). The database assigns seq and the hash chain.
+ * Pass a transaction to make the audit row part of the mutation it records.
+ */
+export async function insertAuditRows(
+  db: Kysely<DB> | Transaction<DB>,
+  rows: AuditRowInput[],
+): Promise<string[]> {
+  if (!rows.length) return [];
+  const values = rows.map((r) => ({
+    id: r.id ?? newId("audit"),
+    space_id: r.space_id,
+    actor_user_id: r.actor_user_id,
+    actor_member_id: r.actor_member_id ?? null,
+    actor_user_member_id: r.actor_user_member_id ?? null,
+    actor_api_key_id: r.actor_api_key_id ?? null,
+    action: r.action,
+    resource_type: r.resource_type,
+    resource_id: r.resource_id,
+    decision: r.decision,
+    deny_code: r.deny_code ?? null,
+    request_id: r.request_id,
+    ip_address: r.ip_address,
+    user_agent: r.user_agent,
+    trace: JSON.stringify(r.trace),
+  }));
+  await db.insertInto("audit_logs").values(values).execute();
+  return values.map((v) => v.id);
+}
+
+const SECRET_KEY = /password|secret|token|key_hash|authorization/i;
+
+/** Drops secret-looking keys (password_hash, token hashes, …) from a snapshot before it is audited. */
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!SECRET_KEY.test(k)) out[k] = redact(v);
+    return out;
+  }
+  return value;
+}
+
+/** Fields that differ between two snapshots, as {before, after} restricted to those fields. */
+export function diff(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  if (!before || !after) return { before: redact(before), after: redact(after) };
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (k === "updated_at") continue;
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) {
+      b[k] = before[k];
+      a[k] = after[k];
+    }
+  }
+  return { before: redact(b), after: redact(a) };
+}
+
+export interface MutationAudit {
+  /** `<entity>.<verb>`, e.g. `user.created`, `user_member.revoked`. */
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  space_id: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Writes the audit row for a management mutation, attributing the credential (user or API key).
+ * Call it inside the mutation's transaction so both commit or neither does.
+ *
+ * @example
+ * await deps.db.transaction().execute(async (trx) => {
+ *   await trx.insertInto("spaces").values(row).execute();
+ *   await recordMutation(trx, c, { action: "space.created", resource_type: "space", resource_id: row.id, space_id: row.id, after: row });
+ * });
+ */
+export async function recordMutation(
+  db: Kysely<DB> | Transaction<DB>,
+  c: Context<AppEnv>,
+  m: MutationAudit,
+): Promise<string> {
+  const principal = c.get("principal");
+  const who = principalActor(principal);
+  const changes = diff(m.before ?? null, m.after ?? null);
+  const [id] = await insertAuditRows(db, [
+    {
+      space_id: m.space_id,
+      actor_user_id: who.user_id,
+      actor_member_id: principal?.kind === "session" ? principal.activeMemberId : null,
+      actor_user_member_id: principal?.kind === "session" ? principal.activeUserMemberId : null,
+      actor_api_key_id: who.api_key_id,
+      action: m.action,
+      resource_type: m.resource_type,
+      resource_id: m.resource_id,
+      decision: "allow",
+      request_id: c.get("requestId"),
+      ip_address: c.get("clientIp"),
+      user_agent: c.get("userAgent"),
+      trace: {
+        trace_version: "1.0",
+        kind: "mutation",
+        decision: "allow",
+        reason: "Core management API mutation was accepted",
+        request_id: c.get("requestId"),
+        actor: {
+          credential_type: principal?.kind ?? null,
+          user_id: who.user_id,
+          api_key_id: who.api_key_id,
+          session_id: principal?.kind === "session" ? principal.sessionId : null,
+        },
+        target: { resource_type: m.resource_type, resource_id: m.resource_id },
+        changes,
+        details: redact(m.details ?? {}),
+      },
+    },
+  ]);
+  return id;
+}
+
+export type { Deps };
