@@ -1691,6 +1691,50 @@ op({
   desc: "Soft delete: the binding stops granting immediately and is returned with `deleted_at`.",
 });
 
+// Space-nested role-permission bindings (upstream route table; guarded by the roles domain).
+op({
+  m: "get",
+  p: "/api/v1/spaces/{space_id}/role-permissions",
+  id: "listSpaceRolePermissions",
+  tag: "Permissions",
+  sum: "List role-permission bindings in a space",
+  auth: "std",
+  list: "ApiOpenAPIRolePermission",
+  q: ["RoleIdQuery", "PermissionIdQuery"],
+});
+op({
+  m: "post",
+  p: "/api/v1/spaces/{space_id}/role-permissions",
+  id: "createSpaceRolePermission",
+  tag: "Permissions",
+  sum: "Create a role-permission binding in a space",
+  auth: "std",
+  body: "ApiRolePermissionMutationRequest",
+  ok: 201,
+  one: "ApiOpenAPIRolePermission",
+  extraErr: [404, 409],
+});
+op({
+  m: "get",
+  p: "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}",
+  id: "getSpaceRolePermission",
+  tag: "Permissions",
+  sum: "Get a role-permission binding in a space",
+  auth: "std",
+  one: "ApiOpenAPIRolePermission",
+  extraErr: [404],
+});
+op({
+  m: "delete",
+  p: "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}",
+  id: "deleteSpaceRolePermission",
+  tag: "Permissions",
+  sum: "Revoke a role-permission binding in a space",
+  auth: "std",
+  one: "ApiOpenAPIRolePermission",
+  extraErr: [404],
+});
+
 // Resource types
 op({
   m: "get",

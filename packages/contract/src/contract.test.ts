@@ -60,7 +60,7 @@ const V1_OPERATION_IDS = `
   getRoleByID listMemberRoles createMemberRole getMemberRole revokeMemberRole
   listRoles createRole getRole updateRole disableRole
   listPermissions createPermission getPermission updatePermission disablePermission
-  listRolePermissions createRolePermission deleteRolePermission getRolePermission
+  listRolePermissions createRolePermission deleteRolePermission getRolePermission listSpaceRolePermissions createSpaceRolePermission getSpaceRolePermission deleteSpaceRolePermission
   listResourceTypes upsertResourceType getResourceType listResourceActions upsertResourceAction
   getResourceMapping upsertResourceMapping
   listResources createResource getResourceByTypeAndID listSpaceResources createSpaceResource
@@ -104,7 +104,7 @@ describe("openapi/plystra.yaml", () => {
 
   it("gives every list operation limit (1..200, default 50) and cursor query parameters", () => {
     const lists = operations.filter(({ op }) => isList(op));
-    expect(lists).toHaveLength(21);
+    expect(lists).toHaveLength(22);
     for (const o of lists) {
       expect(paramNames(o.op, "query"), label(o)).toEqual(expect.arrayContaining(["limit", "cursor"]));
     }

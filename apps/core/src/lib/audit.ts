@@ -128,7 +128,7 @@ export async function recordMutation(
       user_agent: c.get("userAgent"),
       trace: {
         trace_version: "1.0",
-        kind: "mutation",
+        kind: "management_mutation",
         decision: "allow",
         reason: "Core management API mutation was accepted",
         request_id: c.get("requestId"),

@@ -1156,6 +1156,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/spaces/{space_id}/role-permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List role-permission bindings in a space */
+        get: operations["listSpaceRolePermissions"];
+        put?: never;
+        /** Create a role-permission binding in a space */
+        post: operations["createSpaceRolePermission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a role-permission binding in a space */
+        get: operations["getSpaceRolePermission"];
+        put?: never;
+        post?: never;
+        /** Revoke a role-permission binding in a space */
+        delete: operations["deleteSpaceRolePermission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/spaces/{space_id}/roles": {
         parameters: {
             query?: never;
@@ -6370,6 +6406,151 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSpaceRolePermissions: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of rows to return. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from a previous page's `pagination.cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only rows of this Role. */
+                role_id?: components["parameters"]["RoleIdQuery"];
+                /** @description Only rows of this Permission. */
+                permission_id?: components["parameters"]["PermissionIdQuery"];
+            };
+            header?: {
+                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                "X-Request-ID"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description Id of the space. */
+                space_id: components["parameters"]["SpaceIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiOpenAPIListEnvelopeRolePermission"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createSpaceRolePermission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                "X-Request-ID"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description Id of the space. */
+                space_id: components["parameters"]["SpaceIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiRolePermissionMutationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiOpenAPIEnvelopeRolePermission"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSpaceRolePermission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                "X-Request-ID"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description Id of the space. */
+                space_id: components["parameters"]["SpaceIdPath"];
+                /** @description Id of the role permission. */
+                role_permission_id: components["parameters"]["RolePermissionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiOpenAPIEnvelopeRolePermission"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteSpaceRolePermission: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                "X-Request-ID"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description Id of the space. */
+                space_id: components["parameters"]["SpaceIdPath"];
+                /** @description Id of the role permission. */
+                role_permission_id: components["parameters"]["RolePermissionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiOpenAPIEnvelopeRolePermission"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

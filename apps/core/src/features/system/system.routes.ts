@@ -40,8 +40,8 @@ export const systemFeature: Feature = {
         schema_version: state.schema_version,
         expected_schema_version: expected,
         trace_version: deps.config.traceVersion,
-        system_capabilities: [],
-        plugins: [],
+        system_capabilities: {},
+        plugins: {},
       });
     });
 
@@ -62,8 +62,8 @@ export const systemFeature: Feature = {
         plugin_api_version: "1.0",
         resource_registry_version: "1.0",
         build_time: process.env.PLYSTRA_BUILD_TIME ?? null,
-        system_capabilities: [],
-        plugins: [],
+        system_capabilities: {},
+        plugins: {},
       });
     });
   },
