@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { Deps } from "../deps.ts";
 import type { AppEnv } from "../http/types.ts";
+import { authzFeature } from "./authz/authz.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
 
 /** A feature mounts its routes (and any background services) onto the app. */
@@ -10,4 +11,4 @@ export interface Feature {
 }
 
 /** Mount order matters only for middleware a feature adds; keep system first. */
-export const FEATURES: Feature[] = [systemFeature];
+export const FEATURES: Feature[] = [systemFeature, authzFeature];

@@ -1,0 +1,77 @@
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { createMetrics } from "../../lib/metrics.ts";
+import { AuditWriter } from "./audit.writer.ts";
+
+/** A stand-in for Kysely's insert chain that records batch sizes and can be made to fail. */
+function fakeDb(opts: { fail?: boolean; delayMs?: number } = {}) {
+  const batches: number[] = [];
+  const db = {
+    insertInto: () => ({
+      values: (rows: unknown[]) => ({
+        execute: async () => {
+          await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
+          if (opts.fail) throw new Error("disk full");
+          batches.push(rows.length);
+        },
+      }),
+    }),
+  };
+  return { db: db as never, batches };
+}
+
+const row = (i: number) => ({
+  space_id: "space_x",
+  actor_user_id: `u${i}`,
+  action: "invoice.read",
+  resource_type: "invoice",
+  resource_id: `i${i}`,
+  decision: "allow" as const,
+  request_id: null,
+  ip_address: null,
+  user_agent: null,
+  trace: {},
+});
+
+describe("AuditWriter (group commit)", () => {
+  it("writes a lone row at once and batches rows that arrive during a flush", async () => {
+    const { db, batches } = fakeDb({ delayMs: 20 });
+    const metrics = createMetrics();
+    const w = new AuditWriter({ db, metrics, logger: pino({ level: "silent" }) });
+    await w.append(row(0));
+    expect(batches).toEqual([1]);
+    const first = w.append(row(1));
+    await new Promise((r) => setTimeout(r, 2)); // the first flush is now in flight
+    const rest = Array.from({ length: 10 }, (_, i) => w.append(row(i + 2)));
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([1, 1, 10]);
+    const written = await metrics.registry.getSingleMetricAsString("plystra_audit_rows_written_total");
+    expect(written).toContain('kind="decision"} 12');
+  });
+
+  it("caps a batch at maxBatch rows", async () => {
+    const { db, batches } = fakeDb();
+    const w = new AuditWriter({ db, metrics: createMetrics(), logger: pino({ level: "silent" }) }, 4);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => w.append(row(i))));
+    expect(batches).toEqual([4, 4, 2]);
+    await w.drain();
+  });
+
+  it("a failed flush rejects every waiter of the batch", async () => {
+    const { db } = fakeDb({ fail: true });
+    const w = new AuditWriter({ db, metrics: createMetrics(), logger: pino({ level: "silent" }) });
+    const results = await Promise.allSettled([w.append(row(1)), w.append(row(2)), w.append(row(3))]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    await w.drain();
+  });
+
+  it("drain waits for queued rows", async () => {
+    const { db, batches } = fakeDb({ delayMs: 10 });
+    const w = new AuditWriter({ db, metrics: createMetrics(), logger: pino({ level: "silent" }) });
+    void w.append(row(1));
+    void w.append(row(2));
+    await w.drain();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(w.pending).toBe(0);
+  });
+});

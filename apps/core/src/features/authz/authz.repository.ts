@@ -1,0 +1,200 @@
+import type { DB } from "@plystra/db";
+import type {
+  Candidate,
+  GroupSnap,
+  MemberSnap,
+  RegistrySnap,
+  ResourceSnap,
+  SpaceSnap,
+  UserMemberSnap,
+  UserSnap,
+} from "@plystra/engine";
+import { type Kysely, sql } from "kysely";
+
+/** What the loader is asked for; null ids simply load nothing for that part. */
+export interface ContextQuery {
+  userId: string | null;
+  memberId: string | null;
+  userMemberId: string | null;
+  spaceId: string | null;
+  resourceType: string;
+  resourceId: string | null;
+  action: string;
+  /** Load the stored target (false when the request supplies an inline target). */
+  loadTarget: boolean;
+  /** Load the member's grants (false for pure Context Mode). */
+  loadCandidates: boolean;
+  /** Group ids whose Space and path the credential gate needs (inline scopes). */
+  groupIds: readonly string[];
+}
+
+/** Where a stored resource of any type lives; drives the credential scope gate (step 5d). */
+export interface ResourceScope {
+  space_id: string;
+  group_id: string | null;
+  group_path: string | null;
+}
+
+export interface LoadedContext {
+  actor: {
+    user: UserSnap | null;
+    member: MemberSnap | null;
+    user_member: UserMemberSnap | null;
+    space: SpaceSnap | null;
+  };
+  registry: RegistrySnap;
+  target: { resource: ResourceSnap | null; group: GroupSnap | null };
+  candidates: Candidate[] | null;
+  scopeResource: ResourceScope | null;
+  groups: Map<string, { space_id: string; path: string }>;
+}
+
+// Timestamps in snapshots are UTC ISO strings regardless of the session TimeZone.
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/**
+ * Loads everything one decision needs in ONE statement: actor snapshot, registry entry, stored
+ * target with its Group, the member's candidate grants, the scope of any stored resource with the
+ * requested id (for the credential gate) and the paths of inline group ids. Unknown ids yield null
+ * snapshots, which the engine turns into ACTOR_NOT_FOUND / RESOURCE_NOT_FOUND denies.
+ *
+ * Candidates: live member_roles of the member → active roles → live role_permissions → active
+ * permissions on (resource_type, action); one per role-permission × grant, sorted by role key,
+ * permission resource, action, scope (byte order, as upstream), then ids for a stable order.
+ */
+export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Promise<LoadedContext> {
+  const iso = sql.raw(ISO);
+  const result = await sql<{
+    u: UserSnap | null;
+    m: MemberSnap | null;
+    um: UserMemberSnap | null;
+    s: SpaceSnap | null;
+    rt: RegistrySnap["resource_type"];
+    ra: RegistrySnap["action"];
+    rm: RegistrySnap["mapping"];
+    res: (ResourceSnap & { g: GroupSnap | null }) | null;
+    cands: Candidate[] | null;
+    scope_res: ResourceScope | null;
+    grps: Record<string, { space_id: string; path: string }> | null;
+  }>`
+WITH rt AS (
+  SELECT id, key, display_name, description, status, source, metadata
+  FROM resource_types WHERE key = ${q.resourceType}
+), rm AS (
+  SELECT id, resource_type_id, storage_kind, table_name, id_field, space_field, group_field,
+         owner_member_field, visibility_field, metadata_field, status, metadata
+  FROM resource_mappings WHERE resource_type_id = (SELECT id FROM rt)
+)
+SELECT
+  (SELECT json_build_object('id', id, 'email', email, 'status', status)
+     FROM users WHERE id = ${q.userId} AND deleted_at IS NULL) AS u,
+  (SELECT json_build_object('id', id, 'space_id', space_id, 'display_name', display_name, 'status', status)
+     FROM members WHERE id = ${q.memberId} AND deleted_at IS NULL) AS m,
+  (SELECT json_build_object('id', id, 'user_id', user_id, 'member_id', member_id, 'space_id', space_id,
+            'relation_type', relation_type, 'status', status, 'is_primary', is_primary,
+            'expires_at', to_char(expires_at AT TIME ZONE 'UTC', ${iso}))
+     FROM user_members
+    WHERE id = ${q.userMemberId} AND user_id = ${q.userId} AND member_id = ${q.memberId}
+      AND space_id = ${q.spaceId} AND deleted_at IS NULL) AS um,
+  (SELECT json_build_object('id', id, 'name', name, 'status', status)
+     FROM spaces WHERE id = ${q.spaceId} AND deleted_at IS NULL) AS s,
+  (SELECT row_to_json(rt) FROM rt) AS rt,
+  (SELECT json_build_object('id', id, 'resource_type_id', resource_type_id, 'key', key,
+            'display_name', display_name, 'description', description, 'risk_level', risk_level,
+            'audit_default', audit_default, 'metadata', metadata)
+     FROM resource_actions WHERE resource_type_id = (SELECT id FROM rt) AND key = ${q.action}) AS ra,
+  (SELECT row_to_json(rm) FROM rm) AS rm,
+  (SELECT json_build_object('id', r.id, 'external_id', r.external_id, 'type', r.resource_type,
+            'space_id', r.space_id, 'group_id', r.group_id, 'group_path', g.path,
+            'owner_member_id', r.owner_member_id, 'display_name', r.display_name,
+            'visibility', r.visibility, 'status', r.status, 'metadata', r.metadata,
+            'g', CASE WHEN g.id IS NULL THEN NULL ELSE
+                   json_build_object('id', g.id, 'space_id', g.space_id, 'path', g.path, 'status', g.status) END)
+     FROM resources r
+     LEFT JOIN groups g ON g.id = r.group_id AND g.deleted_at IS NULL
+    WHERE ${q.loadTarget} AND r.id = ${q.resourceId} AND r.resource_type = ${q.resourceType}
+      AND r.deleted_at IS NULL
+      -- Rows are found through the type's mapping; only the built-in table is supported.
+      AND EXISTS (SELECT 1 FROM rm WHERE rm.storage_kind = 'internal_table' AND rm.table_name = 'resources')
+  ) AS res,
+  (SELECT json_agg(json_build_object(
+            'role', json_build_object('id', ro.id, 'key', ro.key, 'space_id', ro.space_id),
+            'permission', json_build_object('id', p.id, 'resource', p.resource, 'action', p.action, 'scope', p.scope),
+            'scope_anchor', CASE WHEN ag.id IS NULL THEN NULL ELSE
+                 json_build_object('id', ag.id, 'space_id', ag.space_id, 'path', ag.path, 'status', ag.status) END,
+            'member_role_space_id', mr.space_id)
+          ORDER BY ro.key COLLATE "C", p.resource COLLATE "C", p.action COLLATE "C", p.scope COLLATE "C",
+                   mr.id, rp.id)
+     FROM member_roles mr
+     JOIN roles ro ON ro.id = mr.role_id AND ro.status = 'active' AND ro.deleted_at IS NULL
+     JOIN role_permissions rp ON rp.role_id = ro.id AND rp.status = 'active' AND rp.deleted_at IS NULL
+     JOIN permissions p ON p.id = rp.permission_id AND p.status = 'active' AND p.deleted_at IS NULL
+     LEFT JOIN groups ag ON ag.id = mr.scope_anchor_group_id AND ag.deleted_at IS NULL
+    WHERE ${q.loadCandidates} AND mr.member_id = ${q.memberId} AND mr.status = 'active'
+      AND mr.deleted_at IS NULL AND p.resource = ${q.resourceType} AND p.action = ${q.action}
+  ) AS cands,
+  (SELECT json_build_object('space_id', r.space_id, 'group_id', r.group_id, 'group_path', g.path)
+     FROM resources r LEFT JOIN groups g ON g.id = r.group_id
+    WHERE r.id = ${q.resourceId} AND r.deleted_at IS NULL
+    ORDER BY r.id LIMIT 1) AS scope_res,
+  (SELECT json_object_agg(g.id, json_build_object('space_id', g.space_id, 'path', g.path))
+     FROM groups g
+    WHERE g.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(q.groupIds)}::jsonb))
+      AND g.deleted_at IS NULL) AS grps
+`.execute(db);
+
+  const row = result.rows[0];
+  let resource: ResourceSnap | null = null;
+  let group: GroupSnap | null = null;
+  if (row.res) {
+    const { g, ...rest } = row.res;
+    resource = rest;
+    group = g;
+  }
+  return {
+    actor: { user: row.u, member: row.m, user_member: row.um, space: row.s },
+    registry: { resource_type: row.rt, action: row.ra, mapping: row.rm },
+    target: { resource, group },
+    candidates: row.cands && row.cands.length > 0 ? row.cands : null,
+    scopeResource: row.scope_res,
+    groups: new Map(Object.entries(row.grps ?? {})),
+  };
+}
+
+/** A live binding a session user may act through. */
+export interface LiveBinding {
+  user_member_id: string;
+  user_id: string;
+  member_id: string;
+  space_id: string;
+}
+
+/**
+ * The user's live bindings (binding active and unexpired; User, Member and Space active; Member in
+ * the binding's Space), primary first — the same order the actor feature uses for the default actor.
+ */
+export async function listLiveBindings(db: Kysely<DB>, userId: string, now: Date): Promise<LiveBinding[]> {
+  return db
+    .selectFrom("user_members as um")
+    .innerJoin("users as u", "u.id", "um.user_id")
+    .innerJoin("members as m", "m.id", "um.member_id")
+    .innerJoin("spaces as s", "s.id", "um.space_id")
+    .select(["um.id as user_member_id", "um.user_id", "um.member_id", "um.space_id"])
+    .where("um.user_id", "=", userId)
+    .where("um.status", "=", "active")
+    .where("um.revoked_at", "is", null)
+    .where("um.deleted_at", "is", null)
+    .where((eb) => eb.or([eb("um.expires_at", "is", null), eb("um.expires_at", ">", now)]))
+    .where("u.status", "=", "active")
+    .where("u.deleted_at", "is", null)
+    .where("m.status", "=", "active")
+    .where("m.deleted_at", "is", null)
+    .whereRef("m.space_id", "=", "um.space_id")
+    .where("s.status", "=", "active")
+    .where("s.deleted_at", "is", null)
+    .orderBy("um.is_primary", "desc")
+    .orderBy("s.name")
+    .orderBy("m.display_name")
+    .orderBy("um.id")
+    .execute();
+}
