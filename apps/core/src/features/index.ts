@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { Deps } from "../deps.ts";
 import type { AppEnv } from "../http/types.ts";
+import { MANAGEMENT_FEATURES } from "./_crud/features.ts";
 import { authzFeature } from "./authz/authz.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
 
@@ -11,4 +12,4 @@ export interface Feature {
 }
 
 /** Mount order matters only for middleware a feature adds; keep system first. */
-export const FEATURES: Feature[] = [systemFeature, authzFeature];
+export const FEATURES: Feature[] = [systemFeature, ...MANAGEMENT_FEATURES, authzFeature];

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.ts";
 import { resolveEntityScope } from "../security/entity-scope.ts";
-import { allows, type Requirement } from "../security/policy.ts";
+import { allows, groupReachPaths, type Requirement } from "../security/policy.ts";
 import { authenticate } from "../security/authenticate.ts";
 import { AppError } from "./errors.ts";
 import { ROUTE_TABLE, type RouteRule } from "./route-table.ts";
@@ -74,7 +74,9 @@ export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
         req.groupPath = stored.groupPath;
       }
     }
-    if (!allows(principal, req)) {
+    const subtree =
+      !!scope?.subtreeList && groupReachPaths(principal, req.permission, req.spaceId ?? null).length > 0;
+    if (!allows(principal, req) && !subtree) {
       throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: access.permission });
     }
     return next();

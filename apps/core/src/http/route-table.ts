@@ -25,6 +25,8 @@ export interface RouteScope {
   space?: string;
   entity?: { kind: EntityKind; param: string };
   query?: "space_id";
+  /** The handler filters rows to the caller's group subtrees, so group-level credentials of the Space pass. */
+  subtreeList?: boolean;
 }
 
 export interface RouteRule {
@@ -100,9 +102,9 @@ export const ROUTE_TABLE: RouteRule[] = [
   r("POST", `${S}/disable`, "spaces:manage", sp),
   r("POST", `${S}/restore`, "spaces:manage", sp),
   // Groups
-  r("GET", `${S}/groups`, "groups:read", sp),
+  r("GET", `${S}/groups`, "groups:read", { ...sp, subtreeList: true }),
   r("POST", `${S}/groups`, "groups:manage", sp),
-  r("GET", `${S}/groups/tree`, "groups:read", sp),
+  r("GET", `${S}/groups/tree`, "groups:read", { ...sp, subtreeList: true }),
   r("GET", `${S}/groups/:group_id`, "groups:read", ent("group", "group_id")),
   r("PATCH", `${S}/groups/:group_id`, "groups:manage", ent("group", "group_id")),
   r("POST", `${S}/groups/:group_id/disable`, "groups:manage", ent("group", "group_id")),

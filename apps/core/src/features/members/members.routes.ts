@@ -1,0 +1,24 @@
+import type { Feature } from "../index.ts";
+import { installCrud } from "../_crud/routes.ts";
+import { getMember, listMembers } from "./members.repository.ts";
+import { createMemberBody, memberListQuery, updateMemberBody } from "./members.schemas.ts";
+import { createMember, disableMember, updateMember } from "./members.service.ts";
+
+export const membersFeature: Feature = {
+  name: "members",
+  install(app, deps) {
+    installCrud(app, deps, {
+      base: "/api/v1/spaces/:space_id/members",
+      idParam: "member_id",
+      byIdPath: "/api/v1/members/:member_id",
+      listQuery: memberListQuery,
+      list: (db, spaceId, q) => listMembers(db, spaceId as string, q),
+      get: (db, t) => getMember(db, t.id, t.spaceId),
+      createBody: createMemberBody,
+      create: (deps, c, spaceId, body) => createMember(deps, c, spaceId as string, body),
+      updateBody: updateMemberBody,
+      update: updateMember,
+      transitions: { disable: (deps, c, t) => disableMember(deps, c, t) },
+    });
+  },
+};

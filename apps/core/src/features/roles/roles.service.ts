@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { Deps } from "../../deps.ts";
+import { newId } from "../../lib/ids.ts";
+import { type Ctx, immutable, mutate, patchEntity, requireSpace, transition } from "../_crud/crud.ts";
+import type { Target } from "../_crud/routes.ts";
+import { bodyDetails } from "../_crud/schemas.ts";
+import { getRole, type RoleDto } from "./roles.repository.ts";
+import type { createRoleBody, updateRoleBody } from "./roles.schemas.ts";
+
+const spaceOf = (r: RoleDto) => r.space_id;
+
+export function createRole(deps: Deps, c: Ctx, spaceId: string, body: z.output<typeof createRoleBody>) {
+  const id = body.id ?? newId("role");
+  return mutate(deps, c, {
+    entity: "role",
+    verb: "created",
+    write: async (trx) => {
+      await requireSpace(trx, spaceId);
+      await trx
+        .insertInto("roles")
+        .values({
+          id,
+          space_id: spaceId,
+          key: body.key,
+          name: body.name,
+          description: body.description ?? null,
+          status: body.status ?? "active",
+          metadata: JSON.stringify(body.metadata ?? {}),
+        })
+        .execute();
+    },
+    after: (trx) => getRole(trx, id),
+    spaceOf,
+    details: bodyDetails(body),
+  });
+}
+
+export function updateRole(
+  deps: Deps,
+  c: Ctx,
+  { spaceId, id }: Target,
+  body: z.output<typeof updateRoleBody>,
+) {
+  const { actor: _actor, id: bodyId, ...patch } = body;
+  immutable("id", id, bodyId);
+  return patchEntity(deps, c, {
+    table: "roles",
+    entity: "role",
+    id,
+    spaceId,
+    load: (trx, space) => getRole(trx, id, space),
+    spaceOf,
+    values: patch,
+    details: bodyDetails(body),
+  });
+}
+
+export function disableRole(deps: Deps, c: Ctx, { spaceId, id }: Target) {
+  return transition(deps, c, {
+    table: "roles",
+    entity: "role",
+    verb: "disabled",
+    to: "disabled",
+    from: ["active"],
+    load: (trx) => getRole(trx, id, spaceId),
+    spaceOf,
+  });
+}

@@ -1,0 +1,26 @@
+import type { Feature } from "../index.ts";
+import { installCrud } from "../_crud/routes.ts";
+import { getSpace, listSpaces } from "./spaces.repository.ts";
+import { createSpaceBody, spaceListQuery, updateSpaceBody } from "./spaces.schemas.ts";
+import { createSpace, setSpaceStatus, updateSpace } from "./spaces.service.ts";
+
+export const spacesFeature: Feature = {
+  name: "spaces",
+  install(app, deps) {
+    installCrud(app, deps, {
+      base: "/api/v1/spaces",
+      idParam: "space_id",
+      listQuery: spaceListQuery,
+      list: (db, _space, q) => listSpaces(db, q),
+      get: (db, t) => getSpace(db, t.id),
+      createBody: createSpaceBody,
+      create: (deps, c, _space, body) => createSpace(deps, c, body),
+      updateBody: updateSpaceBody,
+      update: (deps, c, t, body) => updateSpace(deps, c, t.id, body),
+      transitions: {
+        disable: (deps, c, t) => setSpaceStatus(deps, c, t.id, "disabled"),
+        restore: (deps, c, t) => setSpaceStatus(deps, c, t.id, "active"),
+      },
+    });
+  },
+};
