@@ -42,6 +42,9 @@ export interface Config {
   readonly metricsEnabled: boolean;
   readonly metricsToken: string | null;
   readonly passwordMinLength: number;
+  /** Argon2id memory cost (KiB) and passes for new password hashes. */
+  readonly passwordHashMemoryKib: number;
+  readonly passwordHashIterations: number;
   readonly loginMaxFailures: number;
   readonly loginWindowMs: number;
   readonly loginLockoutMs: number;
@@ -178,6 +181,9 @@ export function loadConfig(env: Env = process.env): Config {
     metricsEnabled: flag(env, "METRICS_ENABLED"),
     metricsToken: pick(env, "METRICS_TOKEN", "PLYSTRA_METRICS_TOKEN")?.value ?? null,
     passwordMinLength: integer(env, "PLYSTRA_PASSWORD_MIN_LENGTH", 12, 1),
+    // Floors are the OWASP Argon2id minimum (19 MiB, 1 pass); the defaults are stronger.
+    passwordHashMemoryKib: integer(env, "PLYSTRA_PASSWORD_HASH_MEMORY_KIB", 65_536, 19_456),
+    passwordHashIterations: integer(env, "PLYSTRA_PASSWORD_HASH_ITERATIONS", 3, 1),
     loginMaxFailures: integer(env, "PLYSTRA_AUTH_LOGIN_MAX_FAILURES", 8, 1),
     loginWindowMs: duration(env, "PLYSTRA_AUTH_LOGIN_WINDOW", 15 * 60_000, false),
     loginLockoutMs: duration(env, "PLYSTRA_AUTH_LOGIN_LOCKOUT", 15 * 60_000, false),
@@ -193,6 +199,12 @@ export function loadConfig(env: Env = process.env): Config {
     httpWriteTimeoutMs: duration(env, "HTTP_WRITE_TIMEOUT", 60_000, true),
     httpIdleTimeoutMs: duration(env, "HTTP_IDLE_TIMEOUT", 120_000, true),
   };
+  if (config.passwordHashMemoryKib > 1_048_576) {
+    throw new ConfigError("PLYSTRA_PASSWORD_HASH_MEMORY_KIB", "must be at most 1048576 (1 GiB)");
+  }
+  if (config.passwordHashIterations > 10) {
+    throw new ConfigError("PLYSTRA_PASSWORD_HASH_ITERATIONS", "must be at most 10");
+  }
   if (isProduction) assertProductionSafe(config, env);
   return Object.freeze(config);
 }

@@ -83,6 +83,9 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: "silent",
   PLYSTRA_SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
   PLYSTRA_API_KEY_SECRET: "test-api-key-secret-0123456789abcdef0123456789",
+  // Real Argon2id at the OWASP floor keeps password tests fast.
+  PLYSTRA_PASSWORD_HASH_MEMORY_KIB: "19456",
+  PLYSTRA_PASSWORD_HASH_ITERATIONS: "2",
 };
 
 /**

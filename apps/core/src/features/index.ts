@@ -4,6 +4,7 @@ import type { AppEnv } from "../http/types.ts";
 import { MANAGEMENT_FEATURES } from "./_crud/features.ts";
 import { authzFeature } from "./authz/authz.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
+import { CONTROL_PLANE_FEATURES } from "./control-plane.ts";
 
 /** A feature mounts its routes (and any background services) onto the app. */
 export interface Feature {
@@ -12,4 +13,9 @@ export interface Feature {
 }
 
 /** Mount order matters only for middleware a feature adds; keep system first. */
-export const FEATURES: Feature[] = [systemFeature, ...MANAGEMENT_FEATURES, authzFeature];
+export const FEATURES: Feature[] = [
+  systemFeature,
+  ...CONTROL_PLANE_FEATURES,
+  ...MANAGEMENT_FEATURES,
+  authzFeature,
+];

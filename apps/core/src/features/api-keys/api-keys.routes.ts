@@ -1,0 +1,35 @@
+import { parseBody, parseQuery } from "../../http/body.ts";
+import { created, ok, page } from "../../http/envelope.ts";
+import { requirePrincipal } from "../../security/authenticate.ts";
+import type { Feature } from "../index.ts";
+import { createApiKeyBody, listApiKeysQuery, revokeBody } from "./api-keys.schemas.ts";
+import { createApiKey, listVisibleApiKeys, readApiKey, revokeApiKey } from "./api-keys.service.ts";
+
+export const apiKeysFeature: Feature = {
+  name: "api-keys",
+  install(app, deps) {
+    app.get("/api/v1/api-keys", async (c) => {
+      const p = await requirePrincipal(deps, c);
+      const q = parseQuery(c, listApiKeysQuery);
+      const { items, pagination } = await listVisibleApiKeys(deps, p, q);
+      return page(c, items, pagination);
+    });
+
+    app.post("/api/v1/api-keys", async (c) => {
+      const p = await requirePrincipal(deps, c);
+      const body = await parseBody(c, createApiKeyBody);
+      return created(c, await createApiKey(deps, c, p, body));
+    });
+
+    app.get("/api/v1/api-keys/:api_key_id", async (c) => {
+      const p = await requirePrincipal(deps, c);
+      return ok(c, await readApiKey(deps, p, c.req.param("api_key_id")));
+    });
+
+    app.post("/api/v1/api-keys/:api_key_id/revoke", async (c) => {
+      const p = await requirePrincipal(deps, c);
+      const body = await parseBody(c, revokeBody, { optional: true });
+      return ok(c, await revokeApiKey(deps, c, p, c.req.param("api_key_id"), body.revoked_reason ?? null));
+    });
+  },
+};

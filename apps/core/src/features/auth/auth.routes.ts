@@ -1,0 +1,46 @@
+import { parseBody } from "../../http/body.ts";
+import { created, ok } from "../../http/envelope.ts";
+import { presentedCredential } from "../../security/authenticate.ts";
+import { passwordParams, warmDummyHash } from "../../security/passwords.ts";
+import type { Feature } from "../index.ts";
+import { loginBody, logoutBody, refreshBody, registerBody } from "./auth.schemas.ts";
+import { login, logout, refresh } from "./auth.service.ts";
+import { register } from "./registration.service.ts";
+
+export const authFeature: Feature = {
+  name: "auth",
+  install(app, deps) {
+    // Compute the timing-equalisation hash now rather than during the first unknown-email login.
+    warmDummyHash(passwordParams(deps.config)).catch(() => {});
+
+    app.post("/api/v1/auth/login", async (c) => {
+      const body = await parseBody(c, loginBody);
+      const data = await login(deps, {
+        email: body.email,
+        password: body.password,
+        ip: c.get("clientIp"),
+        userAgent: c.get("userAgent"),
+      });
+      return ok(c, data);
+    });
+
+    app.post("/api/v1/auth/refresh", async (c) => {
+      const body = await parseBody(c, refreshBody);
+      return ok(c, await refresh(deps, body.refresh_token));
+    });
+
+    app.post("/api/v1/auth/logout", async (c) => {
+      const body = await parseBody(c, logoutBody, { optional: true });
+      const tokens: string[] = [];
+      const cred = presentedCredential(c);
+      if (cred?.kind === "session") tokens.push(cred.value);
+      if (body.refresh_token) tokens.push(body.refresh_token);
+      return ok(c, await logout(deps, tokens));
+    });
+
+    app.post("/api/v1/auth/register", async (c) => {
+      const body = await parseBody(c, registerBody);
+      return created(c, await register(deps, c, body));
+    });
+  },
+};
