@@ -1,0 +1,859 @@
+// Load benchmark of POST /api/v1/authz/check against a real, durable PostgreSQL.
+//
+//   pnpm bench [--scale small|medium] [--duration 60] [--warmup 10] [--connections 64]
+//              [--rate 1000] [--rate-duration 30] [--pool 10] [--keep] [--profile] [--no-engine]
+//
+// Starts a throwaway cluster with durable defaults (fsync and synchronous_commit on), loads the
+// dataset, starts Core as a child process, checks a corpus sample for correct decisions, runs the
+// phases with autocannon, proves that every 200 answer has exactly one audit row and that the hash
+// chain verifies, then writes bench-results/<stamp>-<scale>.{json,md}. Not part of CI: it is slow.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import pg from "pg";
+import {
+  type CorpusLine,
+  checkBody,
+  type DatasetInfo,
+  describeDataset,
+  generateDataset,
+  SCALES,
+  type ScaleName,
+} from "./dataset.ts";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CORE_DIR = resolve(HERE, "..");
+const REPO = resolve(CORE_DIR, "../..");
+const RESULTS = join(REPO, "bench-results");
+const CHECK_PATH = "/api/v1/authz/check";
+
+interface Options {
+  scale: ScaleName;
+  duration: number;
+  warmup: number;
+  connections: number;
+  rate: number;
+  rateDuration: number;
+  pool: number;
+  pgPort: number;
+  keep: boolean;
+  profile: boolean;
+  engine: boolean;
+  sanity: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    scale: "medium",
+    duration: 60,
+    warmup: 10,
+    connections: 64,
+    rate: 1000,
+    rateDuration: 30,
+    pool: 10,
+    pgPort: 55477,
+    keep: false,
+    profile: false,
+    engine: true,
+    sanity: 500,
+  };
+  const num = (name: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} needs a non-negative number (got ${v})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    switch (a) {
+      case "--":
+        break;
+      case "--scale": {
+        const s = next();
+        if (!(s in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(", ")}`);
+        o.scale = s as ScaleName;
+        break;
+      }
+      case "--duration":
+        o.duration = num("duration", next());
+        break;
+      case "--warmup":
+        o.warmup = num("warmup", next());
+        break;
+      case "--connections":
+        o.connections = Math.max(1, num("connections", next()));
+        break;
+      case "--rate":
+        o.rate = num("rate", next());
+        break;
+      case "--rate-duration":
+        o.rateDuration = num("rate-duration", next());
+        break;
+      case "--pool":
+        o.pool = Math.max(1, num("pool", next()));
+        break;
+      case "--pg-port":
+        o.pgPort = num("pg-port", next());
+        break;
+      case "--sanity":
+        o.sanity = num("sanity", next());
+        break;
+      case "--keep":
+        o.keep = true;
+        break;
+      case "--profile":
+        o.profile = true;
+        break;
+      case "--no-engine":
+        o.engine = false;
+        break;
+      default:
+        throw new Error(`unknown option ${a}`);
+    }
+  }
+  return o;
+}
+
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Processes: PostgreSQL cluster, Core child, CPU/RSS sampling from /proc.
+
+interface Cluster {
+  dir: string;
+  url: string;
+  postmasterPid: number;
+}
+
+function startCluster(port: number): Cluster {
+  const probe = spawnSync("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: "ignore" });
+  if (probe.status === 0) {
+    throw new Error(
+      `port ${port} is already in use (a cluster kept with --keep?); stop it or pass --pg-port`,
+    );
+  }
+  // Durable defaults: fsync, synchronous_commit and full_page_writes stay on. pg_stat_statements
+  // is loaded so the report can name the statements that bound the check.
+  const out = execFileSync("bash", [join(REPO, "scripts/pg-throwaway.sh")], {
+    env: {
+      ...process.env,
+      PGPORT_THROWAWAY: String(port),
+      PG_DURABLE: "1",
+      PG_EXTRA_OPTS: "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top",
+    },
+    encoding: "utf8",
+  });
+  const dir = /PLYSTRA_PG_DIR=(\S+)/.exec(out)?.[1];
+  const url = /DATABASE_URL=(\S+)/.exec(out)?.[1];
+  if (!dir || !url) throw new Error(`pg-throwaway.sh printed no cluster: ${out}`);
+  const postmasterPid = Number(readFileSync(join(dir, "data/postmaster.pid"), "utf8").split("\n")[0]);
+  return { dir, url, postmasterPid };
+}
+
+function stopCluster(c: Cluster): void {
+  spawnSync("bash", [join(REPO, "scripts/pg-throwaway.sh"), "stop", c.dir], { stdio: "ignore" });
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime, stime, cutime, cstime, ppid of a process (ticks); null when it is gone. */
+function procTimes(pid: number): { self: number; children: number; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+    return {
+      ppid: Number(f[1]),
+      self: Number(f[11]) + Number(f[12]),
+      children: Number(f[13]) + Number(f[14]),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function coreCpuSeconds(pid: number): number {
+  const t = procTimes(pid);
+  return t ? t.self / CLK_TCK : 0;
+}
+
+/**
+ * CPU seconds of the whole PostgreSQL cluster: the postmaster, its reaped children (cutime) and
+ * its live children (backends, walwriter, checkpointer, autovacuum).
+ */
+function clusterCpuSeconds(postmasterPid: number): number {
+  const pm = procTimes(postmasterPid);
+  if (!pm) return 0;
+  let ticks = pm.self + pm.children;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const t = procTimes(Number(name));
+    if (t && t.ppid === postmasterPid) ticks += t.self;
+  }
+  return ticks / CLK_TCK;
+}
+
+function procStatusKb(pid: number, field: "VmHWM" | "VmRSS"): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+interface Core {
+  child: ChildProcess;
+  pid: number;
+  base: string;
+  stderr: string[];
+}
+
+async function startCore(
+  opts: Options,
+  databaseUrl: string,
+  secrets: Record<string, string>,
+  profDir: string,
+) {
+  const port = await freePort();
+  const nodeArgs = ["--import", "tsx"];
+  if (opts.profile) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
+  // The server runs directly under node (not the tsx CLI wrapper) so its pid is the one sampled.
+  const child = spawn(process.execPath, [...nodeArgs, "src/main.ts"], {
+    cwd: CORE_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SERVER_MODE: "development",
+      SERVER_HOST: "127.0.0.1",
+      SERVER_PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_MAX: String(opts.pool),
+      LOG_LEVEL: "warn",
+      PLYSTRA_DEMO_SEED: "false",
+      METRICS_ENABLED: "true",
+      METRICS_TOKEN: secrets.metrics,
+      PLYSTRA_SESSION_SECRET: secrets.session,
+      PLYSTRA_API_KEY_SECRET: secrets.apiKey,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const stderr: string[] = [];
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr.push(d.toString());
+    if (stderr.length > 200) stderr.shift();
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Core exited with ${child.exitCode}:\n${stderr.join("")}`);
+    try {
+      const r = await fetch(`${base}/api/v1/health`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`Core did not become healthy:\n${stderr.join("")}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, pid: child.pid!, base, stderr } satisfies Core;
+}
+
+async function stopCore(core: Core): Promise<number | null> {
+  if (core.child.exitCode !== null) return core.child.exitCode;
+  const exited = new Promise<number | null>((r) => core.child.once("exit", (code) => r(code)));
+  core.child.kill("SIGTERM");
+  const timer = setTimeout(() => core.child.kill("SIGKILL"), 20_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+
+interface LatencySummary {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+interface PhaseResult {
+  name: string;
+  connections: number;
+  targetRate: number | null;
+  seconds: number;
+  sent: number;
+  responses: number;
+  ok200: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  checksPerSecond: number;
+  latencyMs: LatencySummary;
+  /** autocannon's own (coordinated-omission corrected when rate limited) p99, for reference. */
+  autocannonP99Ms: number;
+  cpu: { coreCores: number; postgresCores: number; driverCores: number; coreRssPeakMiB: number };
+  audit: { rows: number; avgBatch: number | null };
+}
+
+function summarise(lat: Float64Array, n: number): LatencySummary {
+  const a = lat.subarray(0, n).sort();
+  const q = (p: number) => (n ? a[Math.min(n - 1, Math.ceil((p / 100) * n) - 1)] : 0);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += a[i];
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return {
+    p50: r(q(50)),
+    p90: r(q(90)),
+    p95: r(q(95)),
+    p99: r(q(99)),
+    p999: r(q(99.9)),
+    max: r(n ? a[n - 1] : 0),
+    mean: r(n ? sum / n : 0),
+  };
+}
+
+async function scrapeAuditMetrics(
+  base: string,
+  token: string,
+): Promise<{ sum: number; count: number } | null> {
+  try {
+    const r = await fetch(`${base}/metrics`, { headers: { "X-Plystra-Metrics-Token": token } });
+    if (!r.ok) return null;
+    const text = await r.text();
+    const sum = /^plystra_audit_batch_size_sum(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(text);
+    const count = /^plystra_audit_batch_size_count(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(text);
+    return sum && count ? { sum: Number(sum[1]), count: Number(count[1]) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One autocannon phase. autocannon's own duration stop destroys sockets with requests in flight
+ * (the server still answers and audits them), so the phase stops gracefully instead: at the deadline
+ * every client's request budget is capped at what it already sent, each client finishes its
+ * outstanding request, and only then does autocannon report. Nothing is in flight afterwards.
+ */
+async function runPhase(
+  name: string,
+  ctx: {
+    core: Core;
+    cluster: Cluster;
+    bodies: string[];
+    apiKey: string;
+    metricsToken: string;
+    db: pg.Client;
+  },
+  p: { seconds: number; connections: number; rate?: number },
+): Promise<PhaseResult> {
+  let next = Math.floor(Math.random() * ctx.bodies.length);
+  const clients: Array<{ reqsMade: number; responseMax?: number; destroyed?: boolean }> = [];
+  const lat = new Float64Array(Math.max(1024, Math.ceil(p.seconds * (p.rate || 6000) * 1.5)));
+  let latN = 0;
+  let latBuf = lat;
+  const statusCodes: Record<string, number> = {};
+  const auditBefore = await scrapeAuditMetrics(ctx.core.base, ctx.metricsToken);
+  const rowsBefore = await auditRowCount(ctx.db);
+  const cpu0 = {
+    core: coreCpuSeconds(ctx.core.pid),
+    pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
+    driver: process.cpuUsage(),
+  };
+  const t0 = performance.now();
+  let finish: (r: autocannon.Result) => void = () => {};
+  let fail: (e: unknown) => void = () => {};
+  const finished = new Promise<autocannon.Result>((res, rej) => {
+    finish = res;
+    fail = rej;
+  });
+  const instance = autocannon(
+    {
+      url: ctx.core.base,
+      connections: p.connections,
+      // The real stop is the graceful cap below; this is only a backstop.
+      duration: p.seconds + 600,
+      overallRate: p.rate || undefined,
+      timeout: 30,
+      headers: { "content-type": "application/json", "x-plystra-api-key": ctx.apiKey },
+      requests: [
+        {
+          method: "POST",
+          path: CHECK_PATH,
+          setupRequest: (req) => {
+            next = next + 1 === ctx.bodies.length ? 0 : next + 1;
+            return { ...req, body: ctx.bodies[next] };
+          },
+        },
+      ],
+      setupClient: (client) => clients.push(client as unknown as (typeof clients)[number]),
+    },
+    (err, res) => (err ? fail(err) : finish(res)),
+  );
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+    if (latN === latBuf.length) {
+      const grown = new Float64Array(latBuf.length * 2);
+      grown.set(latBuf);
+      latBuf = grown;
+    }
+    latBuf[latN++] = responseTime;
+  });
+  const stopTimer = setTimeout(() => {
+    for (const c of clients) if (!c.destroyed) c.responseMax = Math.max(1, c.reqsMade);
+  }, p.seconds * 1000);
+  const result = await finished;
+  clearTimeout(stopTimer);
+  const seconds = (performance.now() - t0) / 1000;
+  const driver = process.cpuUsage(cpu0.driver);
+  const cpu = {
+    coreCores: (coreCpuSeconds(ctx.core.pid) - cpu0.core) / seconds,
+    postgresCores: (clusterCpuSeconds(ctx.cluster.postmasterPid) - cpu0.pg) / seconds,
+    driverCores: (driver.user + driver.system) / 1e6 / seconds,
+    coreRssPeakMiB: procStatusKb(ctx.core.pid, "VmHWM") / 1024,
+  };
+  const auditAfter = await scrapeAuditMetrics(ctx.core.base, ctx.metricsToken);
+  const rowsAfter = await auditRowCount(ctx.db);
+  const ok200 = statusCodes["200"] ?? 0;
+  const non2xx = Object.entries(statusCodes)
+    .filter(([code]) => !code.startsWith("2"))
+    .reduce((s, [, n]) => s + n, 0);
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  return {
+    name,
+    connections: p.connections,
+    targetRate: p.rate || null,
+    seconds: r2(seconds),
+    sent: result.requests.sent,
+    responses: latN,
+    ok200,
+    non2xx,
+    statusCodes,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    checksPerSecond: Math.round(ok200 / seconds),
+    latencyMs: summarise(latBuf, latN),
+    autocannonP99Ms: result.latency.p99,
+    cpu: {
+      coreCores: r2(cpu.coreCores),
+      postgresCores: r2(cpu.postgresCores),
+      driverCores: r2(cpu.driverCores),
+      coreRssPeakMiB: Math.round(cpu.coreRssPeakMiB),
+    },
+    audit: {
+      rows: rowsAfter - rowsBefore,
+      avgBatch:
+        auditBefore && auditAfter && auditAfter.count > auditBefore.count
+          ? r2((auditAfter.sum - auditBefore.sum) / (auditAfter.count - auditBefore.count))
+          : null,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correctness: decisions of a corpus sample, exact audit accounting, chain verification.
+
+interface SanityResult {
+  checked: number;
+  ok200: number;
+  statusCodes: Record<string, number>;
+  mismatches: number;
+  examples: Array<{ line: CorpusLine; got: string; deny_code: string | null; reason: string }>;
+  denyCodes: Record<string, number>;
+}
+
+async function sanity(core: Core, apiKey: string, corpus: CorpusLine[], n: number): Promise<SanityResult> {
+  const out: SanityResult = {
+    checked: 0,
+    ok200: 0,
+    statusCodes: {},
+    mismatches: 0,
+    examples: [],
+    denyCodes: {},
+  };
+  for (const line of corpus.slice(0, n)) {
+    const r = await fetch(`${core.base}${CHECK_PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-plystra-api-key": apiKey },
+      body: checkBody(line),
+    });
+    const body = (await r.json()) as {
+      data?: { decision: string; deny_code: string | null; reason: string };
+      error?: { code: string; message: string };
+    };
+    out.checked++;
+    out.statusCodes[r.status] = (out.statusCodes[r.status] ?? 0) + 1;
+    if (r.status === 404 || r.status === 401 || r.status === 403) {
+      throw new Error(
+        `${CHECK_PATH} answered ${r.status} ${JSON.stringify(body.error ?? body)}; is the check endpoint in place?`,
+      );
+    }
+    if (r.status !== 200 || !body.data) continue;
+    out.ok200++;
+    const d = body.data;
+    if (d.deny_code) out.denyCodes[d.deny_code] = (out.denyCodes[d.deny_code] ?? 0) + 1;
+    if (d.decision !== line.expect) {
+      out.mismatches++;
+      if (out.examples.length < 5)
+        out.examples.push({ line, got: d.decision, deny_code: d.deny_code, reason: d.reason });
+    }
+  }
+  return out;
+}
+
+async function auditRowCount(db: pg.Client): Promise<number> {
+  const r = await db.query("SELECT count(*)::int AS n FROM audit_logs WHERE resource_type = 'document'");
+  return r.rows[0].n;
+}
+
+interface ChainResult {
+  rows: number;
+  badDigest: number;
+  badLink: number;
+  seqGaps: number;
+  headMatches: boolean;
+  seconds: number;
+  cli: string | null;
+}
+
+/** Recomputes every row hash with the database's own digest function and walks the links. */
+async function verifyChain(db: pg.Client, databaseUrl: string): Promise<ChainResult> {
+  const t = performance.now();
+  const r = await db.query(`
+    WITH c AS (
+      SELECT a.seq, a.prev_hash, a.row_hash, audit_row_digest(a.prev_hash, a) AS digest,
+             lag(a.row_hash) OVER (ORDER BY a.seq) AS prev_row_hash,
+             row_number() OVER (ORDER BY a.seq) AS rn
+      FROM audit_logs a
+    )
+    SELECT count(*)::int AS rows,
+           count(*) FILTER (WHERE digest <> row_hash)::int AS bad_digest,
+           count(*) FILTER (WHERE prev_hash <> coalesce(prev_row_hash, repeat('0', 64)))::int AS bad_link,
+           count(*) FILTER (WHERE seq <> rn)::int AS seq_gaps,
+           (SELECT h.last_seq = coalesce(max(c.seq), 0)
+                   AND h.last_hash = coalesce((SELECT row_hash FROM audit_logs ORDER BY seq DESC LIMIT 1), repeat('0', 64))
+              FROM audit_chain_head h) AS head_matches
+    FROM c`);
+  const row = r.rows[0];
+  // The CLI verifier, when this build has one (`plystractl audit verify`).
+  let cli: string | null = null;
+  const res = spawnSync(process.execPath, ["--import", "tsx", "src/cli/plystractl.ts", "audit", "verify"], {
+    cwd: CORE_DIR,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  const text = `${res.stdout ?? ""}${res.stderr ?? ""}`.trim();
+  if (!/unknown command|usage/i.test(text) || res.status === 0)
+    cli = `exit ${res.status}: ${text.split("\n").slice(-3).join(" | ")}`;
+  return {
+    rows: row.rows,
+    badDigest: row.bad_digest,
+    badLink: row.bad_link,
+    seqGaps: row.seq_gaps,
+    headMatches: row.head_matches,
+    seconds: Math.round((performance.now() - t) / 10) / 100,
+    cli,
+  };
+}
+
+async function topStatements(db: pg.Client) {
+  try {
+    const r = await db.query(`
+      SELECT calls::bigint AS calls, round(total_exec_time::numeric, 1) AS total_ms,
+             round(mean_exec_time::numeric, 3) AS mean_ms, rows::bigint AS rows,
+             left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 8`);
+    return r.rows.map((x) => ({
+      calls: Number(x.calls),
+      total_ms: Number(x.total_ms),
+      mean_ms: Number(x.mean_ms),
+      rows: Number(x.rows),
+      query: x.query as string,
+    }));
+  } catch {
+    return [];
+  }
+}
+
+function runEngineBench(): string[] {
+  const res = spawnSync(process.execPath, ["--import", "tsx", "bench/decide.bench.ts"], {
+    cwd: join(REPO, "packages/engine"),
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  return (res.stdout ?? "").trim().split("\n").filter(Boolean);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function machine() {
+  const c = cpus();
+  return {
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? "unknown",
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: (() => {
+      try {
+        const bin = readdirSync("/usr/lib/postgresql").sort().pop();
+        return execFileSync(`/usr/lib/postgresql/${bin}/bin/postgres`, ["--version"], {
+          encoding: "utf8",
+        }).trim();
+      } catch {
+        return "unknown";
+      }
+    })(),
+    loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+function phaseTable(phases: PhaseResult[]): string {
+  const rows = [
+    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | audit batch |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const p of phases) {
+    rows.push(
+      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.audit.avgBatch ?? "n/a"} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+function markdown(report: Report): string {
+  const m = report.machine;
+  const lines = [
+    `# Plystra check benchmark — ${report.scale} (${report.startedAt})`,
+    "",
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.node}, ${m.postgres}; load average at start ${m.loadavgAtStart.join(" / ")}. Core, PostgreSQL and the load driver share these cores.`,
+    `Core: SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool}, metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on).`,
+    "",
+    "## Dataset",
+    "```",
+    describeDataset(report.dataset),
+    "```",
+    "",
+    "## Decisions of a corpus sample",
+    `${report.sanity.checked} sequential checks: ${report.sanity.ok200} × 200, ${report.sanity.mismatches} decisions differing from the corpus expectation; deny codes ${JSON.stringify(report.sanity.denyCodes)}.`,
+    "",
+    "## Phases",
+    phaseTable(report.phases),
+    "",
+    "CPU columns are cores used on average over the phase (1.0 = one core busy). Latency is measured by the driver per response, without coordinated-omission correction.",
+    `Core peak RSS (VmHWM): ${report.corePeakRssMiB} MiB.`,
+    "",
+    "## No loss",
+    `200 responses seen by the driver (sample + all phases): ${report.noLoss.responses200}; audit rows for decisions: ${report.noLoss.auditRows} → ${report.noLoss.equal ? "EQUAL" : "DIFFERENT"}.`,
+    `Chain: ${report.chain.rows} rows, ${report.chain.badDigest} bad digests, ${report.chain.badLink} broken links, ${report.chain.seqGaps} seq gaps, head ${report.chain.headMatches ? "matches" : "DOES NOT match"} (${report.chain.seconds} s).${report.chain.cli ? ` CLI: ${report.chain.cli}` : ""}`,
+    "",
+  ];
+  if (report.statements.length) {
+    lines.push(
+      "## Top statements during the max-throughput phase (pg_stat_statements)",
+      "",
+      "| calls | total ms | mean ms | rows | query |",
+      "|---:|---:|---:|---:|---|",
+    );
+    for (const s of report.statements)
+      lines.push(
+        `| ${s.calls} | ${s.total_ms} | ${s.mean_ms} | ${s.rows} | \`${s.query.replace(/\|/g, "\\|")}\` |`,
+      );
+    lines.push("");
+  }
+  if (report.engine.length) lines.push("## Engine micro-benchmark", "```", ...report.engine, "```", "");
+  if (report.profile) lines.push(`CPU profile: ${report.profile}`, "");
+  return lines.join("\n");
+}
+
+interface Report {
+  startedAt: string;
+  scale: ScaleName;
+  options: Options;
+  machine: ReturnType<typeof machine>;
+  dataset: DatasetInfo;
+  sanity: SanityResult;
+  phases: PhaseResult[];
+  corePeakRssMiB: number;
+  noLoss: { responses200: number; auditRows: number; equal: boolean };
+  chain: ChainResult;
+  statements: Awaited<ReturnType<typeof topStatements>>;
+  engine: string[];
+  coreExit: number | null;
+  profile: string | null;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const stamp = startedAt.replace(/[:.]/g, "-").slice(0, 19);
+  mkdirSync(RESULTS, { recursive: true });
+  const mach = machine();
+  log(`plystra bench: scale ${opts.scale}, ${mach.cpus} cpus, load ${mach.loadavgAtStart.join(" ")}`);
+  const secrets = {
+    session: randomBytes(32).toString("hex"),
+    apiKey: randomBytes(32).toString("hex"),
+    metrics: randomBytes(16).toString("hex"),
+  };
+  let cluster: Cluster | null = null;
+  let core: Core | null = null;
+  let db: pg.Client | null = null;
+  const cleanup = async () => {
+    if (core) await stopCore(core).catch(() => {});
+    core = null;
+    if (db) await db.end().catch(() => {});
+    db = null;
+    if (cluster && !opts.keep) stopCluster(cluster);
+  };
+  process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  try {
+    log(`starting durable PostgreSQL on port ${opts.pgPort}…`);
+    cluster = startCluster(opts.pgPort);
+    const c = cluster;
+    log("generating dataset…");
+    const dataset = await generateDataset({
+      url: c.url,
+      scale: opts.scale,
+      apiKeySecret: secrets.apiKey,
+      corpusPath: join(RESULTS, `corpus-${opts.scale}.jsonl`),
+      log,
+    });
+    log(describeDataset(dataset));
+    const corpus = readFileSync(dataset.corpusPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as CorpusLine);
+    const bodies = corpus.map(checkBody);
+    db = new pg.Client({ connectionString: c.url, application_name: "plystra-bench-observer" });
+    await db.connect();
+    await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").catch(() => {});
+
+    const profDir = join(RESULTS, `prof-${stamp}`);
+    log("starting Core…");
+    core = await startCore(opts, c.url, secrets, profDir);
+    const ctx = { core, cluster: c, bodies, apiKey: dataset.apiKey, metricsToken: secrets.metrics, db };
+
+    log(`checking ${Math.min(opts.sanity, corpus.length)} corpus decisions sequentially…`);
+    const sane = await sanity(core, dataset.apiKey, corpus, opts.sanity);
+    log(`  ${sane.ok200} × 200, ${sane.mismatches} mismatches, deny codes ${JSON.stringify(sane.denyCodes)}`);
+    for (const e of sane.examples)
+      log(
+        `  mismatch: expected ${e.line.expect} got ${e.got} (${e.deny_code}: ${e.reason}) ${JSON.stringify(e.line)}`,
+      );
+
+    const phases: PhaseResult[] = [];
+    const show = (p: PhaseResult) =>
+      log(
+        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores}; audit batch ${p.audit.avgBatch ?? "n/a"}`,
+      );
+    if (opts.warmup > 0) {
+      log(`warm-up ${opts.warmup} s…`);
+      phases.push(await runPhase("warm-up", ctx, { seconds: opts.warmup, connections: opts.connections }));
+      show(phases[phases.length - 1]);
+    }
+    let statements: Awaited<ReturnType<typeof topStatements>> = [];
+    if (opts.duration > 0) {
+      await db.query("SELECT pg_stat_statements_reset()").catch(() => {});
+      log(`max throughput ${opts.duration} s, ${opts.connections} connections…`);
+      phases.push(
+        await runPhase("max throughput", ctx, { seconds: opts.duration, connections: opts.connections }),
+      );
+      show(phases[phases.length - 1]);
+      statements = await topStatements(db);
+    }
+    if (opts.rate > 0 && opts.rateDuration > 0) {
+      log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s…`);
+      phases.push(
+        await runPhase(`fixed ${opts.rate}/s`, ctx, {
+          seconds: opts.rateDuration,
+          connections: opts.connections,
+          rate: opts.rate,
+        }),
+      );
+      show(phases[phases.length - 1]);
+    }
+    const corePeakRssMiB = Math.round(procStatusKb(core.pid, "VmHWM") / 1024);
+
+    // Every response has arrived (graceful phase stop), so every acknowledged row is committed.
+    const responses200 = sane.ok200 + phases.reduce((s, p) => s + p.ok200, 0);
+    const auditRows = await auditRowCount(db);
+    log(
+      `no loss: ${responses200} × 200 answered, ${auditRows} decision audit rows → ${responses200 === auditRows ? "EQUAL" : "DIFFERENT"}`,
+    );
+    const coreExit = await stopCore(core);
+    core = null;
+    const profile = opts.profile && existsSync(profDir) ? join(profDir, readdirSync(profDir)[0] ?? "") : null;
+    log("verifying the audit chain…");
+    const chain = await verifyChain(db, c.url);
+    log(
+      `  ${chain.rows} rows: ${chain.badDigest} bad digests, ${chain.badLink} broken links, ${chain.seqGaps} seq gaps, head ${chain.headMatches ? "ok" : "MISMATCH"} (${chain.seconds} s)${chain.cli ? `; CLI ${chain.cli}` : ""}`,
+    );
+    if (opts.engine) log("engine micro-benchmark…");
+    const engine = opts.engine ? runEngineBench() : [];
+    for (const l of engine) log(`  ${l}`);
+
+    const report: Report = {
+      startedAt,
+      scale: opts.scale,
+      options: opts,
+      machine: mach,
+      dataset,
+      sanity: sane,
+      phases,
+      corePeakRssMiB,
+      noLoss: { responses200, auditRows, equal: responses200 === auditRows },
+      chain,
+      statements,
+      engine,
+      coreExit,
+      profile,
+    };
+    const base = join(RESULTS, `${stamp}-${opts.scale}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(`${base}.md`, markdown(report));
+    log("");
+    log(phaseTable(phases));
+    log(`\nreport: ${base}.md / .json`);
+    if (opts.keep)
+      log(`PostgreSQL kept: DATABASE_URL=${c.url}  (stop: scripts/pg-throwaway.sh stop ${c.dir})`);
+    if (!report.noLoss.equal || chain.badDigest || chain.badLink || chain.seqGaps || !chain.headMatches)
+      process.exitCode = 2;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
