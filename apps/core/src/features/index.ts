@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import type { Deps } from "../deps.ts";
 import type { AppEnv } from "../http/types.ts";
 import { MANAGEMENT_FEATURES } from "./_crud/features.ts";
+import { auditFeature } from "./audit/audit.routes.ts";
 import { authzFeature } from "./authz/authz.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
 import { CONTROL_PLANE_FEATURES } from "./control-plane.ts";
@@ -18,4 +19,5 @@ export const FEATURES: Feature[] = [
   ...CONTROL_PLANE_FEATURES,
   ...MANAGEMENT_FEATURES,
   authzFeature,
+  auditFeature,
 ];

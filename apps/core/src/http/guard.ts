@@ -76,7 +76,9 @@ export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     const subtree =
       !!scope?.subtreeList && groupReachPaths(principal, req.permission, req.spaceId ?? null).length > 0;
-    if (!allows(principal, req) && !subtree) {
+    // reachList: without a Space to narrow to, holding the key anywhere suffices; the handler filters.
+    const reachList = !!scope?.reachList && !req.spaceId && allows(principal, req, true);
+    if (!allows(principal, req) && !subtree && !reachList) {
       throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: access.permission });
     }
     return next();

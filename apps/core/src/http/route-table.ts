@@ -27,6 +27,11 @@ export interface RouteScope {
   query?: "space_id";
   /** The handler filters rows to the caller's group subtrees, so group-level credentials of the Space pass. */
   subtreeList?: boolean;
+  /**
+   * With the `query` Space absent, any credential holding the key passes and the handler filters the
+   * rows to the caller's reach (a Space-scoped key listing without `space_id` sees its Space's rows).
+   */
+  reachList?: boolean;
 }
 
 export interface RouteRule {
@@ -81,7 +86,7 @@ export const ROUTE_TABLE: RouteRule[] = [
   r("POST", "/api/v1/authz/check", "authz:check"),
   r("POST", "/api/v1/authz/explain", "authz:check"),
   // Audit
-  r("GET", "/api/v1/audit/logs", "audit:read", { query: "space_id" }),
+  r("GET", "/api/v1/audit/logs", "audit:read", { query: "space_id", reachList: true }),
   r("GET", "/api/v1/audit/logs/:audit_log_id", "audit:read", {
     entity: { kind: "audit_log", param: "audit_log_id" },
   }),
@@ -186,12 +191,12 @@ export const ROUTE_TABLE: RouteRule[] = [
   // Upstream maps PUT to :read (a quirk); we require :manage for every write.
   r("PUT", "/api/v1/resource-types/:resource_type/mapping", "registry:manage"),
   // Resources
-  r("GET", "/api/v1/resources", "resources:read", { query: "space_id" }),
+  r("GET", "/api/v1/resources", "resources:read", { query: "space_id", reachList: true, subtreeList: true }),
   r("POST", "/api/v1/resources", "resources:manage"),
   r("GET", "/api/v1/resources/:resource_type/:resource_id", "resources:read", {
     entity: { kind: "resource", param: "resource_id" },
   }),
-  r("GET", `${S}/resources`, "resources:read", sp),
+  r("GET", `${S}/resources`, "resources:read", { ...sp, subtreeList: true }),
   r("POST", `${S}/resources`, "resources:manage", sp),
   r("GET", `${S}/resources/:resource_id`, "resources:read", ent("resource", "resource_id")),
   r("PATCH", `${S}/resources/:resource_id`, "resources:manage", ent("resource", "resource_id")),

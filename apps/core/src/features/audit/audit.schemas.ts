@@ -1,0 +1,33 @@
+import { DENY_CODES } from "@plystra/engine";
+import { z } from "zod";
+import { pageQuery } from "../../http/pagination.ts";
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+const instant = (field: string) =>
+  z
+    .string()
+    .refine((v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)), `${field} must be an RFC 3339 date-time`)
+    .transform((v) => new Date(v))
+    .optional();
+
+const id = z.string().min(1).optional();
+
+/** Filters of the audit log lists (the Space-scoped list takes `space_id` from the path). */
+export const auditListQuery = z.object({
+  ...pageQuery,
+  space_id: id,
+  actor_user_id: id,
+  actor_member_id: id,
+  actor_user_member_id: id,
+  resource_type: id,
+  resource_id: id,
+  decision: z.enum(["allow", "deny"], { message: "decision must be allow or deny" }).optional(),
+  deny_code: z
+    .string()
+    .refine((v) => (DENY_CODES as readonly string[]).includes(v), "deny_code is not a known deny code")
+    .optional(),
+  request_id: id,
+  created_at_from: instant("created_at_from"),
+  created_at_to: instant("created_at_to"),
+});
