@@ -1,8 +1,21 @@
 import { groupsFeature } from "../groups/groups.routes.ts";
 import type { Feature } from "../index.ts";
+import { memberRolesFeature } from "../member-roles/member-roles.routes.ts";
 import { membersFeature } from "../members/members.routes.ts";
+import { permissionsFeature } from "../permissions/permissions.routes.ts";
 import { rolesFeature } from "../roles/roles.routes.ts";
 import { spacesFeature } from "../spaces/spaces.routes.ts";
+import { userMembersFeature } from "../user-members/user-members.routes.ts";
+import { usersFeature } from "../users/users.routes.ts";
 
 /** The management entity features (identity, tenancy, RBAC), console and Data Console. */
-export const MANAGEMENT_FEATURES: Feature[] = [spacesFeature, groupsFeature, membersFeature, rolesFeature];
+export const MANAGEMENT_FEATURES: Feature[] = [
+  usersFeature,
+  spacesFeature,
+  groupsFeature,
+  membersFeature,
+  userMembersFeature,
+  rolesFeature,
+  memberRolesFeature,
+  permissionsFeature,
+];

@@ -1,0 +1,27 @@
+import { installCrud } from "../_crud/routes.ts";
+import type { Feature } from "../index.ts";
+import { getMemberRole, listMemberRoles } from "./member-roles.repository.ts";
+import { createMemberRoleBody, memberRoleListQuery, memberRoleMutationBody } from "./member-roles.schemas.ts";
+import { createMemberRole, revokeMemberRole } from "./member-roles.service.ts";
+
+/** Upstream serves the same routes under `member-roles` and the alias `member-role-grants`. */
+const SEGMENTS = ["member-roles", "member-role-grants"] as const;
+
+export const memberRolesFeature: Feature = {
+  name: "member-roles",
+  install(app, deps) {
+    for (const segment of SEGMENTS) {
+      installCrud(app, deps, {
+        base: `/api/v1/spaces/:space_id/${segment}`,
+        idParam: "member_role_id",
+        listQuery: memberRoleListQuery,
+        list: (db, spaceId, q) => listMemberRoles(db, spaceId as string, q),
+        get: (db, t) => getMemberRole(db, t.id, t.spaceId),
+        createBody: createMemberRoleBody,
+        create: (deps, c, spaceId, body) => createMemberRole(deps, c, spaceId as string, body),
+        updateBody: memberRoleMutationBody,
+        transitions: { revoke: (deps, c, t) => revokeMemberRole(deps, c, t) },
+      });
+    }
+  },
+};

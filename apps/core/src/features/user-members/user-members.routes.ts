@@ -1,0 +1,24 @@
+import { installCrud } from "../_crud/routes.ts";
+import type { Feature } from "../index.ts";
+import { getUserMember, listUserMembers } from "./user-members.repository.ts";
+import { createUserMemberBody, updateUserMemberBody, userMemberListQuery } from "./user-members.schemas.ts";
+import { createUserMember, revokeUserMember, updateUserMember } from "./user-members.service.ts";
+
+export const userMembersFeature: Feature = {
+  name: "user-members",
+  install(app, deps) {
+    installCrud(app, deps, {
+      base: "/api/v1/spaces/:space_id/user-members",
+      idParam: "user_member_id",
+      byIdPath: "/api/v1/user-members/:user_member_id",
+      listQuery: userMemberListQuery,
+      list: (db, spaceId, q) => listUserMembers(db, spaceId as string, q),
+      get: (db, t) => getUserMember(db, t.id, t.spaceId),
+      createBody: createUserMemberBody,
+      create: (deps, c, spaceId, body) => createUserMember(deps, c, spaceId as string, body),
+      updateBody: updateUserMemberBody,
+      update: updateUserMember,
+      transitions: { revoke: (deps, c, t, body) => revokeUserMember(deps, c, t, body?.revoked_reason) },
+    });
+  },
+};
