@@ -66,10 +66,23 @@ export class PlystraApiError extends PlystraError {
 /** 400: the request was malformed; `details.field` names the offending field. */
 export class PlystraValidationError extends PlystraApiError {
   override name = "PlystraValidationError";
-  /** The offending field from `details.field`, when the server named one. */
+  /** The offending fields the server named (`details.field` or `details.fields[].field`). */
+  get fields(): string[] {
+    const d = this.details as { field?: unknown; fields?: unknown } | null;
+    if (!d || typeof d !== "object") return [];
+    const out: string[] = [];
+    if (typeof d.field === "string") out.push(d.field);
+    if (Array.isArray(d.fields)) {
+      for (const f of d.fields) {
+        const name = (f as { field?: unknown } | null)?.field;
+        if (typeof name === "string" && !out.includes(name)) out.push(name);
+      }
+    }
+    return out;
+  }
+  /** The first offending field, when the server named one. */
   get field(): string | null {
-    const d = this.details as { field?: unknown } | null;
-    return d && typeof d.field === "string" ? d.field : null;
+    return this.fields[0] ?? null;
   }
 }
 /** 401: missing, invalid or expired credentials (`AUTHENTICATION_REQUIRED`, `SESSION_EXPIRED`). */

@@ -76,7 +76,8 @@ export class Page<T> implements AsyncIterable<T> {
  * const first = await client.apiKeys.list({ limit: 10 });
  * ```
  */
-export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
+export class PagePromise<T> implements Promise<Page<T>>, AsyncIterable<T> {
+  readonly [Symbol.toStringTag] = "PagePromise";
   readonly #fetch: FetchPage<T>;
   #first: Promise<Page<T>> | undefined;
 

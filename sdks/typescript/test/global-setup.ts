@@ -56,31 +56,30 @@ async function freshPostgresDatabase(url: string): Promise<{ url: string; drop: 
   };
 }
 
-async function waitReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Waits until OUR child answers (a unique version marker rules out another server on the port). */
+async function waitReady(baseUrl: string, marker: string, child: ChildProcess): Promise<boolean> {
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
-    if (child.exitCode !== null) {
-      throw new Error(`Core exited with code ${child.exitCode} before it was ready:\n${output()}`);
-    }
+    if (child.exitCode !== null || child.signalCode !== null) return false;
     try {
-      const res = await fetch(`${baseUrl}/api/v1/ready`);
-      if (res.ok) return;
+      const ready = await fetch(`${baseUrl}/api/v1/ready`);
+      const version = (await (await fetch(`${baseUrl}/api/v1/version`)).json()) as {
+        data?: { core_version?: string };
+      };
+      if (ready.ok && version.data?.core_version === marker) return true;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`Core did not become ready within 90 s:\n${output()}`);
+  throw new Error("Core did not become ready within 90 s");
 }
 
 export default async function setup(project: TestProject) {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "plystra-sdk-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SERVER_PORT: String(port),
     SERVER_HOST: "127.0.0.1",
-    PLYSTRA_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.PLYSTRA_TEST_CORE_LOG_LEVEL ?? "warn",
     NODE_ENV: "development",
   };
@@ -95,35 +94,60 @@ export default async function setup(project: TestProject) {
     dropDatabase = db.drop;
   }
 
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: coreDir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  let child: ChildProcess | undefined;
   let log = "";
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-
-  const baseUrl = `http://127.0.0.1:${port}`;
+  let stopping = false;
+  let baseUrl = "";
   try {
-    await waitReady(baseUrl, child, () => log);
+    // A port picked free can be taken before Core binds it (other suites run servers too): retry.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const marker = `1.0.0-sdk-test.${randomBytes(4).toString("hex")}`;
+      log = "";
+      const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+        cwd: coreDir,
+        env: {
+          ...env,
+          SERVER_PORT: String(port),
+          PLYSTRA_CORE_VERSION: marker,
+          PLYSTRA_DATA_DIR: join(dataDir, `attempt-${attempt}`),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const keep = (chunk: Buffer) => {
+        log = (log + chunk.toString()).slice(-20_000);
+      };
+      proc.stdout?.on("data", keep);
+      proc.stderr?.on("data", keep);
+      baseUrl = `http://127.0.0.1:${port}`;
+      if (await waitReady(baseUrl, marker, proc).catch(() => false)) {
+        child = proc;
+        break;
+      }
+      proc.kill("SIGKILL");
+      if (attempt >= 3) throw new Error(`Core failed to start:\n${log}`);
+    }
   } catch (err) {
-    child.kill("SIGKILL");
     await dropDatabase?.().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+  const core = child as ChildProcess;
+  core.once("exit", (code, signal) => {
+    // A Core that dies mid-run explains every later failure: say so loudly, with its last output.
+    if (!stopping)
+      process.stderr.write(`\n[sdk tests] Core exited early (code ${code}, signal ${signal}):\n${log}\n`);
+  });
+
   project.provide("plystraBaseUrl", baseUrl);
   process.env.PLYSTRA_TEST_BASE_URL = baseUrl;
 
   return async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise<void>((r) => child.once("exit", () => r()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    stopping = true;
+    if (core.exitCode === null && core.signalCode === null) {
+      const exited = new Promise<void>((r) => core.once("exit", () => r()));
+      core.kill("SIGTERM");
+      const timer = setTimeout(() => core.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
     }

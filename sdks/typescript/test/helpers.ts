@@ -30,6 +30,7 @@ export async function aliceClient(options: Partial<PlystraClientOptions> = {}): 
 export interface RecordedCall {
   method: string;
   path: string;
+  query: URLSearchParams;
   headers: Headers;
   status: number | null;
 }
@@ -42,6 +43,7 @@ export function recordingFetch(inner: typeof fetch = fetch) {
     const call: RecordedCall = {
       method: (init?.method ?? "GET").toUpperCase(),
       path: url.pathname,
+      query: url.searchParams,
       headers: new Headers(init?.headers),
       status: null,
     };

@@ -14,8 +14,8 @@ import { ApiModule } from "./base";
  * ```ts
  * await client.authz.check({
  *   action: "approve",
- *   actor: { user_id: "user_external_alice", binding_id: "binding_external_alice_finance" },
- *   resource: { type: "invoice", external_id: "inv_9", group_path: "finance.apac" },
+ *   actor: { user_id: "ext_alice", member_id: "ext_reviewer", binding_id: "ext_binding", space_id: "space_acme" },
+ *   resource: { type: "invoice", external_id: "inv_9", space_id: "space_acme", group_path: "finance.apac" },
  *   grants: [{ resource: "invoice", action: "approve", scope: "group_tree", scope_anchor_group_path: "finance" }],
  * });
  * ```
