@@ -1,3 +1,4 @@
+import { consoleFeature } from "../console/console.routes.ts";
 import { groupsFeature } from "../groups/groups.routes.ts";
 import type { Feature } from "../index.ts";
 import { memberRolesFeature } from "../member-roles/member-roles.routes.ts";
@@ -18,4 +19,5 @@ export const MANAGEMENT_FEATURES: Feature[] = [
   rolesFeature,
   memberRolesFeature,
   permissionsFeature,
+  consoleFeature,
 ];
