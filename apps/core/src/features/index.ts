@@ -4,6 +4,8 @@ import type { AppEnv } from "../http/types.ts";
 import { MANAGEMENT_FEATURES } from "./_crud/features.ts";
 import { auditFeature } from "./audit/audit.routes.ts";
 import { authzFeature } from "./authz/authz.routes.ts";
+import { registryFeature } from "./registry/registry.routes.ts";
+import { resourcesFeature } from "./resources/resources.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
 import { CONTROL_PLANE_FEATURES } from "./control-plane.ts";
 
@@ -20,4 +22,6 @@ export const FEATURES: Feature[] = [
   ...MANAGEMENT_FEATURES,
   authzFeature,
   auditFeature,
+  registryFeature,
+  resourcesFeature,
 ];

@@ -61,6 +61,9 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * Candidates: live member_roles of the member → active roles → live role_permissions → active
  * permissions on (resource_type, action); one per role-permission × grant, sorted by role key,
  * permission resource, action, scope (byte order, as upstream), then ids for a stable order.
+ *
+ * The text is constant (every value is a parameter) and marked `prepared:` so PostgreSQL plans it
+ * once per pooled connection: planning this statement costs several times its execution.
  */
 export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Promise<LoadedContext> {
   const iso = sql.raw(ISO);
@@ -76,7 +79,7 @@ export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Prom
     cands: Candidate[] | null;
     scope_res: ResourceScope | null;
     grps: Record<string, { space_id: string; path: string }> | null;
-  }>`
+  }>`/* prepared:plystra_authz_context */
 WITH rt AS (
   SELECT id, key, display_name, description, status, source, metadata
   FROM resource_types WHERE key = ${q.resourceType}

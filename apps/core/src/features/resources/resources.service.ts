@@ -1,0 +1,193 @@
+import type { DB } from "@plystra/db";
+import type { Context } from "hono";
+import type { Transaction } from "kysely";
+import type { Deps } from "../../deps.ts";
+import { AppError, validationError } from "../../http/errors.ts";
+import type { AppEnv } from "../../http/types.ts";
+import { recordMutation } from "../../lib/audit.ts";
+import { newId } from "../../lib/ids.ts";
+import { immutable, inTransaction } from "../_crud/crud.ts";
+import { getResource, type ResourceRow } from "./resources.repository.ts";
+import type { CreateResourceBody, UpdateResourceBody } from "./resources.schemas.ts";
+
+type Trx = Transaction<DB>;
+
+/** Group and owner must live in the resource's Space (400 naming the field otherwise). */
+async function checkRefs(
+  trx: Trx,
+  spaceId: string,
+  groupId: string | null | undefined,
+  ownerId: string | null | undefined,
+) {
+  if (groupId) {
+    const g = await trx
+      .selectFrom("groups")
+      .select("space_id")
+      .where("id", "=", groupId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (!g) throw validationError("group_id", "no such Group", `group_id: Group ${groupId} does not exist`);
+    if (g.space_id !== spaceId)
+      throw validationError(
+        "group_id",
+        `must belong to Space ${spaceId}`,
+        `group_id: ${groupId} belongs to another Space`,
+      );
+  }
+  if (ownerId) {
+    const m = await trx
+      .selectFrom("members")
+      .select("space_id")
+      .where("id", "=", ownerId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
+    if (!m)
+      throw validationError(
+        "owner_member_id",
+        "no such Member",
+        `owner_member_id: Member ${ownerId} does not exist`,
+      );
+    if (m.space_id !== spaceId)
+      throw validationError(
+        "owner_member_id",
+        `must belong to Space ${spaceId}`,
+        `owner_member_id: ${ownerId} belongs to another Space`,
+      );
+  }
+}
+
+function plain(r: ResourceRow): Record<string, unknown> {
+  return { ...r };
+}
+
+/**
+ * Registers a resource record. `pathSpaceId` is the nested route's Space (404 when unknown; a body
+ * `space_id` must equal it); on the flat route the body's `space_id` must name a Space (400).
+ */
+export function createResource(
+  deps: Deps,
+  c: Context<AppEnv>,
+  body: CreateResourceBody,
+  pathSpaceId?: string,
+) {
+  return inTransaction(deps, async (trx) => {
+    if (pathSpaceId !== undefined && body.space_id !== undefined && body.space_id !== pathSpaceId) {
+      throw validationError("space_id", "must equal the path's Space", `space_id: must equal ${pathSpaceId}`);
+    }
+    const spaceId = (pathSpaceId ?? body.space_id) as string;
+    const space = await trx.selectFrom("spaces").select("id").where("id", "=", spaceId).executeTakeFirst();
+    if (!space) {
+      if (pathSpaceId !== undefined) throw new AppError("SPACE_NOT_FOUND", undefined, { id: spaceId });
+      throw validationError("space_id", "no such Space", `space_id: Space ${spaceId} does not exist`);
+    }
+    const type = await trx
+      .selectFrom("resource_types")
+      .select("id")
+      .where("key", "=", body.resource_type)
+      .executeTakeFirst();
+    if (!type) {
+      throw validationError(
+        "resource_type",
+        "is not a registered resource type",
+        `resource_type: ${body.resource_type} is not a registered resource type`,
+      );
+    }
+    await checkRefs(trx, spaceId, body.group_id, body.owner_member_id);
+    const id = body.id ?? newId("res");
+    const now = deps.now();
+    await trx
+      .insertInto("resources")
+      .values({
+        id,
+        resource_type: body.resource_type,
+        external_id: body.external_id ?? null,
+        display_name: body.display_name ?? null,
+        space_id: spaceId,
+        group_id: body.group_id ?? null,
+        owner_member_id: body.owner_member_id ?? null,
+        visibility: body.visibility ?? "private",
+        status: body.status ?? "active",
+        metadata: JSON.stringify(body.metadata ?? {}),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const after = await getResource(trx, id);
+    await recordMutation(trx, c, {
+      action: "resource.created",
+      resource_type: "resource",
+      resource_id: id,
+      space_id: spaceId,
+      after: plain(after),
+    });
+    return after;
+  });
+}
+
+/** Changes display fields, Group, owner, visibility, status or metadata; id, type and Space are fixed. */
+export function updateResource(
+  deps: Deps,
+  c: Context<AppEnv>,
+  spaceId: string,
+  id: string,
+  body: UpdateResourceBody,
+) {
+  return inTransaction(deps, async (trx) => {
+    const before = await getResource(trx, id, { spaceId });
+    immutable("id", before.id, body.id);
+    immutable("resource_type", before.resource_type, body.resource_type);
+    immutable("space_id", before.space_id, body.space_id);
+    await checkRefs(trx, before.space_id, body.group_id, body.owner_member_id);
+    const set: Record<string, unknown> = {};
+    for (const k of [
+      "external_id",
+      "display_name",
+      "group_id",
+      "owner_member_id",
+      "visibility",
+      "status",
+    ] as const) {
+      if (body[k] !== undefined) set[k] = body[k];
+    }
+    if (set.visibility === null) set.visibility = "private";
+    if (body.metadata !== undefined) set.metadata = JSON.stringify(body.metadata ?? {});
+    await trx
+      .updateTable("resources")
+      .set({ ...set, updated_at: deps.now() })
+      .where("id", "=", id)
+      .execute();
+    const after = await getResource(trx, id);
+    await recordMutation(trx, c, {
+      action: "resource.updated",
+      resource_type: "resource",
+      resource_id: id,
+      space_id: before.space_id,
+      before: plain(before),
+      after: plain(after),
+    });
+    return after;
+  });
+}
+
+/** Archives a resource (idempotent). Archived resources stay readable; checks on them deny. */
+export function archiveResource(deps: Deps, c: Context<AppEnv>, spaceId: string, id: string) {
+  return inTransaction(deps, async (trx) => {
+    const before = await getResource(trx, id, { spaceId });
+    if (before.status === "archived") return before;
+    await trx
+      .updateTable("resources")
+      .set({ status: "archived", updated_at: deps.now() })
+      .where("id", "=", id)
+      .execute();
+    const after = await getResource(trx, id);
+    await recordMutation(trx, c, {
+      action: "resource.archived",
+      resource_type: "resource",
+      resource_id: id,
+      space_id: before.space_id,
+      before: plain(before),
+      after: plain(after),
+    });
+    return after;
+  });
+}
