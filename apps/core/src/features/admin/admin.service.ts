@@ -96,6 +96,8 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
     throw denied(permissionKey, `The credential cannot delegate ${permissionKey} at this scope.`);
   }
 
+  // The session row may predate a binding change; attribute the granter's live actor.
+  const actor = pickActiveBinding(await listAvailableBindings(deps, p.userId), p.activeUserMemberId);
   try {
     const row = await deps.db.transaction().execute(async (trx) => {
       const inserted = await insertAdminGrant(trx, {
@@ -108,7 +110,7 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
         permission_key: permissionKey,
         status: "active",
         granted_by_user_id: p.userId,
-        granted_by_member_id: p.activeMemberId,
+        granted_by_member_id: actor?.member_id ?? null,
         expires_at: body.expires_at ? new Date(body.expires_at) : null,
         metadata: JSON.stringify(body.metadata ?? {}),
         created_at: now,

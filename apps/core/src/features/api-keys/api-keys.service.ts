@@ -6,6 +6,7 @@ import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { allows, canSee, isSuperAdmin, isValidPermissionKey } from "../../security/policy.ts";
 import { hmacHex, newApiKeyPlaintext } from "../../security/tokens.ts";
+import { listAvailableBindings, pickActiveBinding } from "../actor/actor.repository.ts";
 import { normalisePermissionKeys, resolveTargetScope } from "../admin/target-scope.ts";
 import { visibilityFor } from "../admin/visibility.ts";
 import type { CreateApiKeyBody } from "./api-keys.schemas.ts";
@@ -55,6 +56,10 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
     }
   }
 
+  const actor =
+    p.kind === "session"
+      ? pickActiveBinding(await listAvailableBindings(deps, p.userId), p.activeUserMemberId)
+      : null;
   const id = body.id ?? newId("ak");
   const { plaintext, prefix } = newApiKeyPlaintext(id);
   try {
@@ -71,7 +76,7 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
         status: body.status ?? "active",
         expires_at: body.expires_at ? new Date(body.expires_at) : null,
         created_by_user_id: p.kind === "session" ? p.userId : null,
-        created_by_member_id: p.kind === "session" ? p.activeMemberId : null,
+        created_by_member_id: actor?.member_id ?? null,
         created_by_api_key_id: p.kind === "api_key" ? p.apiKeyId : null,
         metadata: JSON.stringify(body.metadata ?? {}),
         created_at: now,
