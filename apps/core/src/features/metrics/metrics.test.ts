@@ -29,11 +29,12 @@ describe("/metrics", () => {
       headers: { "x-plystra-metrics-token": "metrics-token-nope" },
     });
     expect(wrong.status).toBe(401);
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       { "x-plystra-metrics-token": "metrics-token-0123456789abcdef" },
       { "x-metrics-token": "metrics-token-0123456789abcdef" },
       { authorization: "Bearer metrics-token-0123456789abcdef" },
-    ]) {
+    ];
+    for (const headers of variants) {
       const res = await t.request("GET", "/metrics", { headers });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
