@@ -10,7 +10,8 @@ const readmePath = join(pkgDir, "README.md");
 const readme = readFileSync(readmePath, "utf8");
 const synced = readme.replace(
   /<!-- example: (examples\/[\w.-]+) -->\n```ts\n[\s\S]*?\n```/g,
-  (_, file) => `<!-- example: ${file} -->\n\`\`\`ts\n${readFileSync(join(pkgDir, file), "utf8").trimEnd()}\n\`\`\``,
+  (_, file) =>
+    `<!-- example: ${file} -->\n\`\`\`ts\n${readFileSync(join(pkgDir, file), "utf8").trimEnd()}\n\`\`\``,
 );
 if (synced !== readme) {
   writeFileSync(readmePath, synced);
