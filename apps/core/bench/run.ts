@@ -45,6 +45,8 @@ interface Options {
   profile: boolean;
   engine: boolean;
   sanity: number;
+  /** Core reaches PostgreSQL over its Unix socket instead of TCP loopback. */
+  socket: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -61,6 +63,7 @@ function parseArgs(argv: string[]): Options {
     profile: false,
     engine: true,
     sanity: 500,
+    socket: false,
   };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -109,6 +112,9 @@ function parseArgs(argv: string[]): Options {
       case "--profile":
         o.profile = true;
         break;
+      case "--socket":
+        o.socket = true;
+        break;
       case "--no-engine":
         o.engine = false;
         break;
@@ -144,7 +150,8 @@ function startCluster(port: number): Cluster {
       ...process.env,
       PGPORT_THROWAWAY: String(port),
       PG_DURABLE: "1",
-      PG_EXTRA_OPTS: "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top",
+      PG_EXTRA_OPTS:
+        "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.track_planning=on",
     },
     encoding: "utf8",
   });
@@ -265,6 +272,10 @@ async function startCore(
     stderr.push(d.toString());
     if (stderr.length > 200) stderr.shift();
   });
+  child.once("exit", (code, signal) => {
+    if (!stopping.has(child))
+      log(`!! Core exited unexpectedly (code ${code}, signal ${signal}):\n${stderr.join("")}`);
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -281,7 +292,10 @@ async function startCore(
   return { child, pid: child.pid!, base, stderr } satisfies Core;
 }
 
+const stopping = new WeakSet<ChildProcess>();
+
 async function stopCore(core: Core): Promise<number | null> {
+  stopping.add(core.child);
   if (core.child.exitCode !== null) return core.child.exitCode;
   const exited = new Promise<number | null>((r) => core.child.once("exit", (code) => r(code)));
   core.child.kill("SIGTERM");
@@ -320,8 +334,18 @@ interface PhaseResult {
   latencyMs: LatencySummary;
   /** autocannon's own (coordinated-omission corrected when rate limited) p99, for reference. */
   autocannonP99Ms: number;
-  cpu: { coreCores: number; postgresCores: number; driverCores: number; coreRssPeakMiB: number };
+  cpu: {
+    coreCores: number;
+    postgresCores: number;
+    driverCores: number;
+    coreRssPeakMiB: number;
+    /** CPU milliseconds per answered check: a contention-robust efficiency figure. */
+    coreMsPerCheck: number;
+    postgresMsPerCheck: number;
+  };
   audit: { rows: number; avgBatch: number | null };
+  /** 1-minute load average at the end of the phase (other work on the machine shows here). */
+  loadavg1: number;
 }
 
 function summarise(lat: Float64Array, n: number): LatencySummary {
@@ -467,7 +491,10 @@ async function runPhase(
       postgresCores: r2(cpu.postgresCores),
       driverCores: r2(cpu.driverCores),
       coreRssPeakMiB: Math.round(cpu.coreRssPeakMiB),
+      coreMsPerCheck: latN ? r2((cpu.coreCores * seconds * 1000) / latN) : 0,
+      postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
     },
+    loadavg1: r2(loadavg()[0]),
     audit: {
       rows: rowsAfter - rowsBefore,
       avgBatch:
@@ -587,20 +614,28 @@ async function verifyChain(db: pg.Client, databaseUrl: string): Promise<ChainRes
 
 async function topStatements(db: pg.Client) {
   try {
+    // Grouped by the statement's opening, so multi-row audit INSERTs of every batch size add up.
     const r = await db.query(`
-      SELECT calls::bigint AS calls, round(total_exec_time::numeric, 1) AS total_ms,
-             round(mean_exec_time::numeric, 3) AS mean_ms, rows::bigint AS rows,
-             left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
-      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      ORDER BY total_exec_time DESC LIMIT 8`);
+      SELECT sum(calls)::bigint AS calls, round(sum(total_exec_time)::numeric, 1) AS exec_ms,
+             round(sum(total_plan_time)::numeric, 1) AS plan_ms,
+             round((sum(total_exec_time) / nullif(sum(calls), 0))::numeric, 3) AS mean_exec_ms,
+             round((sum(total_plan_time) / nullif(sum(calls), 0))::numeric, 3) AS mean_plan_ms,
+             sum(rows)::bigint AS rows, min(q) AS query
+      FROM (SELECT *, left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS q FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())) s
+      GROUP BY left(q, 60)
+      ORDER BY sum(total_exec_time) + sum(total_plan_time) DESC LIMIT 8`);
     return r.rows.map((x) => ({
       calls: Number(x.calls),
-      total_ms: Number(x.total_ms),
-      mean_ms: Number(x.mean_ms),
+      exec_ms: Number(x.exec_ms),
+      plan_ms: Number(x.plan_ms),
+      mean_exec_ms: Number(x.mean_exec_ms),
+      mean_plan_ms: Number(x.mean_plan_ms),
       rows: Number(x.rows),
       query: x.query as string,
     }));
-  } catch {
+  } catch (err) {
+    log(`  (pg_stat_statements unavailable: ${(err as Error).message})`);
     return [];
   }
 }
@@ -640,12 +675,12 @@ function machine() {
 
 function phaseTable(phases: PhaseResult[]): string {
   const rows = [
-    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | audit batch |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | Core ms/check | PG ms/check | audit batch | load |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const p of phases) {
     rows.push(
-      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.audit.avgBatch ?? "n/a"} |`,
+      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.cpu.coreMsPerCheck} | ${p.cpu.postgresMsPerCheck} | ${p.audit.avgBatch ?? "n/a"} | ${p.loadavg1} |`,
     );
   }
   return rows.join("\n");
@@ -682,12 +717,12 @@ function markdown(report: Report): string {
     lines.push(
       "## Top statements during the max-throughput phase (pg_stat_statements)",
       "",
-      "| calls | total ms | mean ms | rows | query |",
-      "|---:|---:|---:|---:|---|",
+      "| calls | exec ms | plan ms | mean exec ms | mean plan ms | rows | query |",
+      "|---:|---:|---:|---:|---:|---:|---|",
     );
     for (const s of report.statements)
       lines.push(
-        `| ${s.calls} | ${s.total_ms} | ${s.mean_ms} | ${s.rows} | \`${s.query.replace(/\|/g, "\\|")}\` |`,
+        `| ${s.calls} | ${s.exec_ms} | ${s.plan_ms} | ${s.mean_exec_ms} | ${s.mean_plan_ms} | ${s.rows} | \`${s.query.replace(/\|/g, "\\|")}\` |`,
       );
     lines.push("");
   }
@@ -760,7 +795,10 @@ async function main() {
 
     const profDir = join(RESULTS, `prof-${stamp}`);
     log("starting Core…");
-    core = await startCore(opts, c.url, secrets, profDir);
+    const coreUrl = opts.socket
+      ? `postgres://postgres@/postgres?host=${encodeURIComponent(c.dir)}&port=${opts.pgPort}`
+      : c.url;
+    core = await startCore(opts, coreUrl, secrets, profDir);
     const ctx = { core, cluster: c, bodies, apiKey: dataset.apiKey, metricsToken: secrets.metrics, db };
 
     log(`checking ${Math.min(opts.sanity, corpus.length)} corpus decisions sequentially…`);
@@ -774,7 +812,7 @@ async function main() {
     const phases: PhaseResult[] = [];
     const show = (p: PhaseResult) =>
       log(
-        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores}; audit batch ${p.audit.avgBatch ?? "n/a"}`,
+        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"}`,
       );
     if (opts.warmup > 0) {
       log(`warm-up ${opts.warmup} s…`);

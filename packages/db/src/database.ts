@@ -45,8 +45,30 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return openPglite(options);
 }
 
+/**
+ * A statement whose text opens with `/* prepared:<name> *\/` runs as a named prepared statement:
+ * PostgreSQL parses and plans it once per pooled connection instead of on every call. For hot
+ * statements with constant text and every value bound as a parameter (the check's context query,
+ * whose planning cost several times its execution); never for SQL whose text varies.
+ */
+export const PREPARED_STATEMENT_MARKER = /^\/\* prepared:([A-Za-z0-9_]+) \*\//;
+
+class PreparingClient extends pg.Client {}
+const plainQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+// Kysely calls `query(text, values)`; only marked texts are turned into named statements.
+(PreparingClient.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (
+  this: pg.Client,
+  ...args: unknown[]
+) {
+  const [text, values, callback] = args;
+  const m = typeof text === "string" ? PREPARED_STATEMENT_MARKER.exec(text) : null;
+  if (!m) return plainQuery.apply(this, args);
+  return plainQuery.call(this, { name: m[1], text, values }, callback);
+};
+
 function openPostgres(url: string, options: OpenDatabaseOptions): Database {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: url,
     max: options.poolMax ?? 10,
     application_name: options.applicationName ?? "plystra-core",
