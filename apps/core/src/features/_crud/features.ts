@@ -1,4 +1,5 @@
 import { consoleFeature } from "../console/console.routes.ts";
+import { dataConsoleFeature } from "../data-console/data-console.routes.ts";
 import { groupsFeature } from "../groups/groups.routes.ts";
 import type { Feature } from "../index.ts";
 import { memberRolesFeature } from "../member-roles/member-roles.routes.ts";
@@ -20,4 +21,5 @@ export const MANAGEMENT_FEATURES: Feature[] = [
   memberRolesFeature,
   permissionsFeature,
   consoleFeature,
+  dataConsoleFeature,
 ];

@@ -1,0 +1,81 @@
+import type { Deps } from "../../deps.ts";
+import { parseBody, parseQuery } from "../../http/body.ts";
+import { created, ok, page } from "../../http/envelope.ts";
+import { AppError } from "../../http/errors.ts";
+import { requirePrincipal } from "../../security/authenticate.ts";
+import { type Ctx, keysetPage } from "../_crud/crud.ts";
+import { reachOf } from "../audit/reach.ts";
+import type { Feature } from "../index.ts";
+import { getResource, listResources } from "../resources/resources.repository.ts";
+import { resourceDto } from "../resources/resources.routes.ts";
+import { type DataTableRow, listDataTables } from "./data-console.repository.ts";
+import {
+  createDataRowBody,
+  dataRowsQuery,
+  dataTablesQuery,
+  updateDataRowBody,
+} from "./data-console.schemas.ts";
+import { createDataRow, deleteDataRow, requireDataTable, updateDataRow } from "./data-console.service.ts";
+
+const ROWS = "/api/v1/data/rows/:resource_type";
+
+const tableDto = ({ type_display_name, display_name, ...r }: DataTableRow) => ({
+  ...r,
+  display_name: display_name ?? type_display_name,
+  metadata: r.metadata ?? {},
+});
+
+/** The guard has authenticated and checked data:* already; a disabled console then answers 404. */
+function enabled(deps: Deps) {
+  if (!deps.config.dataConsoleEnabled) throw new AppError("FEATURE_DISABLED");
+}
+
+const param = (c: Ctx, name: string) => c.req.param(name) ?? "";
+
+function withRow<T extends { row: Parameters<typeof resourceDto>[0] }>(result: T) {
+  return { ...result, row: resourceDto(result.row) };
+}
+
+/** Preview Data Console: resource mappings as tables and resources as rows, writes behind authz checks. */
+export const dataConsoleFeature: Feature = {
+  name: "data-console",
+  install(app, deps) {
+    app.get("/api/v1/data/tables", async (c) => {
+      enabled(deps);
+      const { items, pagination } = await listDataTables(deps.db, parseQuery(c, dataTablesQuery));
+      return page(c, items.map(tableDto), pagination);
+    });
+    app.get(ROWS, async (c) => {
+      enabled(deps);
+      const principal = await requirePrincipal(deps, c);
+      const q = parseQuery(c, dataRowsQuery);
+      const type = param(c, "resource_type");
+      await requireDataTable(deps, type);
+      const reach = reachOf(principal, "data:read");
+      const p = await keysetPage(`data_rows:${type}:${q.space_id ?? ""}`, q, (afterId, take) =>
+        listResources(deps.db, { spaceId: q.space_id, type, reach, afterId, take }),
+      );
+      return page(c, p.items.map(resourceDto), p.pagination);
+    });
+    app.post(ROWS, async (c) => {
+      enabled(deps);
+      const body = await parseBody(c, createDataRowBody);
+      return created(c, withRow(await createDataRow(deps, c, param(c, "resource_type"), body)));
+    });
+    app.get(`${ROWS}/:resource_id`, async (c) => {
+      enabled(deps);
+      const row = await getResource(deps.db, param(c, "resource_id"), { type: param(c, "resource_type") });
+      return ok(c, resourceDto(row));
+    });
+    app.patch(`${ROWS}/:resource_id`, async (c) => {
+      enabled(deps);
+      const body = await parseBody(c, updateDataRowBody);
+      const result = await updateDataRow(deps, c, param(c, "resource_type"), param(c, "resource_id"), body);
+      return ok(c, withRow(result));
+    });
+    app.delete(`${ROWS}/:resource_id`, async (c) => {
+      enabled(deps);
+      return ok(c, withRow(await deleteDataRow(deps, c, param(c, "resource_type"), param(c, "resource_id"))));
+    });
+  },
+};

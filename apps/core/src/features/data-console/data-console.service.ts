@@ -1,0 +1,187 @@
+import { compactExplanation } from "@plystra/engine";
+import type { z } from "zod";
+import type { Deps } from "../../deps.ts";
+import { AppError } from "../../http/errors.ts";
+import type { Principal } from "../../http/types.ts";
+import { recordMutation } from "../../lib/audit.ts";
+import { newId } from "../../lib/ids.ts";
+import { requireSession } from "../../security/authenticate.ts";
+import { type Ctx, immutable, inTransaction } from "../_crud/crud.ts";
+import { runCheck } from "../authz/authz.service.ts";
+import { getResource, type ResourceRow } from "../resources/resources.repository.ts";
+import { createResource, updateResource } from "../resources/resources.service.ts";
+import { discardResource, findDataTable } from "./data-console.repository.ts";
+import type { createDataRowBody, updateDataRowBody } from "./data-console.schemas.ts";
+
+type Decision = Awaited<ReturnType<typeof runCheck>>["decision"];
+
+/** The check summary returned beside the row (same shape as `/authz/check`). */
+export function authorizationDto(d: Decision) {
+  return {
+    allow: d.decision === "allow",
+    decision: d.decision,
+    deny_code: d.deny_code,
+    reason: d.reason,
+    trace_id: d.trace_id,
+    audit_log_id: d.audit.audit_log_id,
+    audit: d.audit,
+    explanation: compactExplanation(d),
+  };
+}
+
+/** Data Console mutations only touch `internal_table` mappings on the `resources` mirror. */
+export async function requireDataTable(deps: Deps, resourceType: string) {
+  const table = await findDataTable(deps.db, resourceType);
+  if (!table) throw new AppError("RESOURCE_TYPE_NOT_FOUND", undefined, { resource_type: resourceType });
+  return table;
+}
+
+async function requireWritableTable(deps: Deps, resourceType: string) {
+  const table = await requireDataTable(deps, resourceType);
+  if (
+    table.storage_kind !== "internal_table" ||
+    table.table_name !== "resources" ||
+    table.status !== "active"
+  ) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      "Only active internal_table mappings on resources accept writes.",
+      {
+        field: "resource_type",
+        reason: "mapping is not writable",
+      },
+    );
+  }
+}
+
+/**
+ * Asks the decision engine whether the caller's actor may do `action` on the stored row: a session
+ * acts as its active Member (or the named one of its own bindings); an API key must name the actor.
+ * A deny is 403 AUTHORIZATION_DENIED carrying the decision's ids; the decision is audited either way.
+ */
+async function authorize(
+  deps: Deps,
+  c: Ctx,
+  principal: Principal,
+  row: ResourceRow,
+  action: string,
+  actor: unknown,
+) {
+  const { decision } = await runCheck(
+    deps,
+    principal,
+    {
+      actor: (actor as Parameters<typeof runCheck>[2]["actor"]) ?? null,
+      resource_type: row.resource_type,
+      resource_id: row.id,
+      action,
+    },
+    { requestId: c.get("requestId"), ip: c.get("clientIp"), userAgent: c.get("userAgent") },
+  );
+  c.set("traceId", decision.trace_id);
+  c.set("auditLogId", decision.audit.audit_log_id);
+  if (decision.decision !== "allow") {
+    throw new AppError("AUTHORIZATION_DENIED", decision.reason, null, {
+      deny_code: decision.deny_code,
+      trace_id: decision.trace_id,
+      audit_log_id: decision.audit.audit_log_id,
+    });
+  }
+  return decision;
+}
+
+async function principalOf(deps: Deps, c: Ctx): Promise<Principal> {
+  const p = c.get("principal");
+  return p ?? requireSession(deps, c);
+}
+
+/**
+ * Create: a staged row is written first so the engine decides on the real target (its Space and
+ * Group; a session may not send inline resource context). On deny it is removed; on allow it is
+ * re-created through the resources service. The decision is audited either way.
+ */
+export async function createDataRow(
+  deps: Deps,
+  c: Ctx,
+  resourceType: string,
+  body: z.output<typeof createDataRowBody>,
+) {
+  await requireWritableTable(deps, resourceType);
+  const principal = await principalOf(deps, c);
+  const { actor, ...fields } = body;
+  const id = fields.id ?? newId("res");
+  const staged = await inTransaction(deps, async (trx) => {
+    await trx
+      .insertInto("resources")
+      .values({
+        id,
+        resource_type: resourceType,
+        display_name: fields.display_name ?? null,
+        space_id: fields.space_id,
+        group_id: fields.group_id ?? null,
+        owner_member_id: fields.owner_member_id ?? null,
+        visibility: fields.visibility ?? "private",
+        status: fields.status ?? "active",
+        metadata: JSON.stringify(fields.metadata ?? {}),
+      })
+      .execute();
+    return getResource(trx, id);
+  });
+  let decision: Decision;
+  try {
+    decision = await authorize(deps, c, principal, staged, "create", actor);
+  } catch (err) {
+    await discardResource(deps.db, id);
+    throw err;
+  }
+  // The staged row only gave the engine a target. The real write goes through the resources
+  // service, which applies the Space/Group/owner rules and writes the `resource.created` audit row.
+  await discardResource(deps.db, id);
+  const row = await createResource(deps, c, { ...fields, id, resource_type: resourceType });
+  return { row, authorization: authorizationDto(decision) };
+}
+
+export async function updateDataRow(
+  deps: Deps,
+  c: Ctx,
+  resourceType: string,
+  id: string,
+  body: z.output<typeof updateDataRowBody>,
+) {
+  await requireWritableTable(deps, resourceType);
+  const principal = await principalOf(deps, c);
+  const before = await getResource(deps.db, id, { type: resourceType });
+  immutable("space_id", before.space_id, body.space_id);
+  const { actor, space_id: _s, ...patch } = body;
+  const decision = await authorize(deps, c, principal, before, "update", actor);
+  const row = await updateResource(deps, c, before.space_id, id, patch);
+  return { row, authorization: authorizationDto(decision) };
+}
+
+/** Soft delete: status `deleted` (the row stays readable, and checks on it deny). */
+export async function deleteDataRow(deps: Deps, c: Ctx, resourceType: string, id: string) {
+  await requireWritableTable(deps, resourceType);
+  const principal = await principalOf(deps, c);
+  const before = await getResource(deps.db, id, { type: resourceType });
+  const decision = await authorize(deps, c, principal, before, "delete", undefined);
+  const row = await inTransaction(deps, async (trx) => {
+    if (before.status === "deleted") return before;
+    await trx
+      .updateTable("resources")
+      .set({ status: "deleted", updated_at: deps.now() })
+      .where("id", "=", id)
+      .execute();
+    const after = await getResource(trx, id);
+    await recordMutation(trx, c, {
+      action: "resource.deleted",
+      resource_type: "resource",
+      resource_id: id,
+      space_id: before.space_id,
+      before: { status: before.status },
+      after: { status: after.status },
+      details: { via: "data_console", trace_id: decision.trace_id },
+    });
+    return after;
+  });
+  return { row, authorization: authorizationDto(decision) };
+}
