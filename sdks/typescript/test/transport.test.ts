@@ -7,6 +7,7 @@ import {
   PlystraServerError,
   PlystraTimeoutError,
 } from "../src/index";
+import { parseRetryAfter } from "../src/transport";
 import { ALICE, aliceClient, newClient } from "./helpers";
 
 /** Answers the first `failures` attempts itself, then forwards to the real Core. */
@@ -145,5 +146,17 @@ describe("retries", () => {
   it("an unreachable server is PlystraNetworkError", async () => {
     const dead = new PlystraClient({ baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
     await expect(dead.system.version()).rejects.toBeInstanceOf(PlystraNetworkError);
+  });
+});
+
+describe("Retry-After parsing", () => {
+  it("accepts delta-seconds and HTTP dates, ignores garbage", () => {
+    expect(parseRetryAfter("0")).toBe(0);
+    expect(parseRetryAfter("7")).toBe(7_000);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8_000);
+    expect(parseRetryAfter(new Date(Date.now() - 60_000).toUTCString())).toBe(0);
+    expect(parseRetryAfter("soon")).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
   });
 });
