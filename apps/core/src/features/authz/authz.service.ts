@@ -4,6 +4,8 @@ import {
   buildInlineTarget,
   type Decision,
   type DecisionContext,
+  type GroupSnap,
+  type ResourceSnap,
   decide,
   type InlineRequestBody,
   type InlineScope,
@@ -154,6 +156,14 @@ function redactDecision(d: Decision): Decision {
   };
 }
 
+export interface CheckOptions {
+  /**
+   * A target built by the server itself for a row that does not exist yet (Data Console create).
+   * It replaces the stored-resource lookup in managed mode; it is never taken from request JSON.
+   */
+  proposedTarget?: { resource: ResourceSnap; group: GroupSnap | null };
+}
+
 /**
  * One authorization check end to end (upstream v1.0 §2.1 steps): inline gate, actor resolution,
  * context load (one statement), inline validation and credential scope gates, the pure engine, and
@@ -164,6 +174,7 @@ export async function runCheck(
   principal: Principal,
   body: AuthzRequest,
   meta: RequestMeta,
+  options: CheckOptions = {},
 ): Promise<CheckOutcome> {
   const requested = resolveRequestedResource(body as InlineRequestBody);
   const action = body.action;
@@ -243,7 +254,7 @@ export async function runCheck(
     resourceType,
     resourceId: requested.resource_id,
     action,
-    loadTarget: kind === "none",
+    loadTarget: kind === "none" && !options.proposedTarget,
     loadCandidates: kind !== "pure",
     groupIds: [...new Set(inlineScopes.map((s) => s.group_id).filter((g): g is string => g !== null))],
   });
@@ -273,7 +284,7 @@ export async function runCheck(
     ctx = built.context;
     actor = ctx.request.actor;
   } else {
-    let target = loaded.target;
+    let target = options.proposedTarget ?? loaded.target;
     if (kind === "resource_only") {
       // The stored actor and grants live in Core, so a proposed target naming a Core group by id
       // gets that group's real path (anchors are Core groups too).
@@ -318,7 +329,11 @@ export async function runCheck(
     groupId: null,
     groupPath: null,
   };
-  if (loaded.scopeResource) {
+  if (options.proposedTarget) {
+    req.spaceId = options.proposedTarget.resource.space_id;
+    req.groupId = options.proposedTarget.resource.group_id;
+    req.groupPath = options.proposedTarget.resource.group_path ?? null;
+  } else if (loaded.scopeResource) {
     req.spaceId = loaded.scopeResource.space_id;
     req.groupId = loaded.scopeResource.group_id;
     req.groupPath = loaded.scopeResource.group_path;

@@ -41,8 +41,3 @@ export function listDataTables(db: Db, q: { limit: number; cursor?: string }): P
 export function findDataTable(db: Db, resourceType: string): Promise<DataTableRow | undefined> {
   return tables(db).where("rt.key", "=", resourceType).executeTakeFirst();
 }
-
-/** Removes a row created for a create check that then denied (the row never became visible as allowed). */
-export async function discardResource(db: Db, id: string): Promise<void> {
-  await db.deleteFrom("resources").where("id", "=", id).execute();
-}

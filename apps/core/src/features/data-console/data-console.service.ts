@@ -7,10 +7,10 @@ import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { requireSession } from "../../security/authenticate.ts";
 import { type Ctx, immutable, inTransaction } from "../_crud/crud.ts";
-import { runCheck } from "../authz/authz.service.ts";
+import { type CheckOptions, runCheck } from "../authz/authz.service.ts";
 import { getResource, type ResourceRow } from "../resources/resources.repository.ts";
 import { createResource, updateResource } from "../resources/resources.service.ts";
-import { discardResource, findDataTable } from "./data-console.repository.ts";
+import { findDataTable } from "./data-console.repository.ts";
 import type { createDataRowBody, updateDataRowBody } from "./data-console.schemas.ts";
 
 type Decision = Awaited<ReturnType<typeof runCheck>>["decision"];
@@ -63,9 +63,10 @@ async function authorize(
   deps: Deps,
   c: Ctx,
   principal: Principal,
-  row: ResourceRow,
+  row: Pick<ResourceRow, "id" | "resource_type">,
   action: string,
   actor: unknown,
+  options: CheckOptions = {},
 ) {
   const { decision } = await runCheck(
     deps,
@@ -77,6 +78,7 @@ async function authorize(
       action,
     },
     { requestId: c.get("requestId"), ip: c.get("clientIp"), userAgent: c.get("userAgent") },
+    options,
   );
   c.set("traceId", decision.trace_id);
   c.set("auditLogId", decision.audit.audit_log_id);
@@ -96,9 +98,9 @@ async function principalOf(deps: Deps, c: Ctx): Promise<Principal> {
 }
 
 /**
- * Create: a staged row is written first so the engine decides on the real target (its Space and
- * Group; a session may not send inline resource context). On deny it is removed; on allow it is
- * re-created through the resources service. The decision is audited either way.
+ * Create: the engine decides on the row as it would exist (its Space, Group, owner) through a
+ * server-built proposed target, so nothing is written before the decision. On allow the row is
+ * created through the resources service (Space/Group/owner rules, `resource.created` audit row).
  */
 export async function createDataRow(
   deps: Deps,
@@ -110,33 +112,34 @@ export async function createDataRow(
   const principal = await principalOf(deps, c);
   const { actor, ...fields } = body;
   const id = fields.id ?? newId("res");
-  const staged = await inTransaction(deps, async (trx) => {
-    await trx
-      .insertInto("resources")
-      .values({
-        id,
-        resource_type: resourceType,
-        display_name: fields.display_name ?? null,
-        space_id: fields.space_id,
-        group_id: fields.group_id ?? null,
-        owner_member_id: fields.owner_member_id ?? null,
-        visibility: fields.visibility ?? "private",
-        status: fields.status ?? "active",
-        metadata: JSON.stringify(fields.metadata ?? {}),
-      })
-      .execute();
-    return getResource(trx, id);
+  const group = fields.group_id
+    ? await deps.db
+        .selectFrom("groups")
+        .select(["id", "space_id", "path", "status"])
+        .where("id", "=", fields.group_id)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst()
+    : undefined;
+  if (fields.group_id && !group) throw new AppError("GROUP_NOT_FOUND", undefined, { field: "group_id" });
+  const proposedTarget = {
+    resource: {
+      id,
+      external_id: id,
+      type: resourceType,
+      space_id: fields.space_id,
+      group_id: group?.id ?? null,
+      group_path: group?.path ?? null,
+      owner_member_id: fields.owner_member_id ?? null,
+      display_name: fields.display_name ?? null,
+      visibility: fields.visibility ?? "private",
+      status: "active",
+      metadata: (fields.metadata ?? {}) as Record<string, never>,
+    },
+    group: group ?? null,
+  };
+  const decision = await authorize(deps, c, principal, { id, resource_type: resourceType }, "create", actor, {
+    proposedTarget,
   });
-  let decision: Decision;
-  try {
-    decision = await authorize(deps, c, principal, staged, "create", actor);
-  } catch (err) {
-    await discardResource(deps.db, id);
-    throw err;
-  }
-  // The staged row only gave the engine a target. The real write goes through the resources
-  // service, which applies the Space/Group/owner rules and writes the `resource.created` audit row.
-  await discardResource(deps.db, id);
   const row = await createResource(deps, c, { ...fields, id, resource_type: resourceType });
   return { row, authorization: authorizationDto(decision) };
 }
