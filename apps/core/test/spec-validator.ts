@@ -74,7 +74,9 @@ export function checkResponseAgainstSpec(
   const status = String(res.status);
   const declared = op.responses[status] ? status : op.responses.default ? "default" : null;
   if (!declared) {
-    throw new Error(`contract: ${method} ${op.template} answered ${status}, which the spec does not declare (declare it in openapi/tools/build-spec.mjs, then \`pnpm --filter @plystra/contract gen\`)`);
+    throw new Error(
+      `contract: ${method} ${op.template} answered ${status}, which the spec does not declare (declare it in openapi/tools/build-spec.mjs, then \`pnpm --filter @plystra/contract gen\`)`,
+    );
   }
   const response = op.responses[declared];
   // Follow a components/responses $ref to find the content.
