@@ -52,33 +52,40 @@ export async function keysetPage<T extends { id: string }>(
   return finishPage(list, rows, query.limit, (r) => [r.id]);
 }
 
-function pgErrorOf(err: unknown): { code?: string; constraint?: string } {
-  const e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | null;
+function pgErrorOf(err: unknown): { code?: string; detail?: string } {
+  const e = err as { code?: unknown; detail?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== "object") return {};
   if (typeof e.code === "string") {
-    return { code: e.code, constraint: typeof e.constraint === "string" ? e.constraint : undefined };
+    return { code: e.code, detail: typeof e.detail === "string" ? e.detail : undefined };
   }
   return e.cause ? pgErrorOf(e.cause) : {};
+}
+
+/**
+ * The offending column(s), from PostgreSQL's `Key (col)=(value) …` detail. Clients get the field
+ * name the house rules promise, never the constraint's name (a schema internal).
+ */
+function fieldOf(detail: string | undefined): string | null {
+  const m = detail ? /^Key \(([^)]+)\)=/.exec(detail) : null;
+  return m ? m[1] : null;
 }
 
 /** Unique violations become `conflict` (409); FK/check violations a 400; anything else passes through. */
 export function mapDbError(err: unknown, conflict: ErrorCode = "CONFLICT"): unknown {
   if (err instanceof AppError) return err;
-  const { code, constraint } = pgErrorOf(err);
+  const { code, detail } = pgErrorOf(err);
   if (code === "23505") {
     return new AppError(conflict, "A record with the same id or unique key already exists.", {
-      constraint: constraint ?? null,
+      field: fieldOf(detail),
     });
   }
   if (code === "23503") {
     return new AppError("VALIDATION_FAILED", "A referenced record does not exist.", {
-      constraint: constraint ?? null,
+      field: fieldOf(detail),
     });
   }
   if (code === "23514" || code === "22P02" || code === "22007" || code === "22008") {
-    return new AppError("VALIDATION_FAILED", "A field value is not acceptable.", {
-      constraint: constraint ?? null,
-    });
+    return new AppError("VALIDATION_FAILED", "A field value is not acceptable.", { field: null });
   }
   return err;
 }
