@@ -1,8 +1,14 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import type { Config } from "../config.ts";
 
-/** JSON logs by default; LOG_FORMAT=text gives key=value lines for humans. */
-export function createLogger(config: Pick<Config, "logFormat" | "logLevel">): Logger {
+/**
+ * JSON logs by default; LOG_FORMAT=text gives key=value lines for humans. `destination` (JSON
+ * only) lets tests capture the exact lines operators would see on stdout.
+ */
+export function createLogger(
+  config: Pick<Config, "logFormat" | "logLevel">,
+  destination?: DestinationStream,
+): Logger {
   const base = {
     level: config.logLevel,
     base: undefined,
@@ -22,5 +28,5 @@ export function createLogger(config: Pick<Config, "logFormat" | "logLevel">): Lo
       },
     });
   }
-  return pino(base);
+  return destination ? pino(base, destination) : pino(base);
 }
