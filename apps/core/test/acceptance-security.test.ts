@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ensureSpace,
+  expectNoSecretsLeaked,
+  login,
+  seedLoginUser,
+  trackResponses,
+} from "../src/features/auth/test-support.ts";
+import { ROUTE_TABLE } from "../src/http/route-table.ts";
+import { superAdminToken } from "./fixtures.ts";
+import { createTestApp, type TestApp } from "./harness.ts";
+
+// SE-1 over the whole route table (not a sample), and the "no hash ever leaves the server" rule
+// over the management, audit and console reads that echo user/session/key rows.
+
+let t: TestApp;
+let seen: string[];
+let root: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  seen = trackResponses(t);
+  root = await superAdminToken(t);
+  await ensureSpace(t, "space_a");
+});
+afterAll(async () => {
+  await expectNoSecretsLeaked(t, seen);
+  await t.close();
+});
+
+const PROTECTED = ROUTE_TABLE.filter((r) => r.access !== "public").map(
+  (r) => [r.method, r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
+);
+
+describe("SE-1 every protected route needs a credential", () => {
+  it("the table protects the sensitive areas", () => {
+    const paths = PROTECTED.map(([, p]) => p).join(" ");
+    for (const area of [
+      "/audit/",
+      "/console/",
+      "/users",
+      "/spaces",
+      "/resource-types",
+      "/authz/",
+      "/data/",
+      "/admin/",
+      "/api-keys",
+    ]) {
+      expect(paths, area).toContain(area);
+    }
+  });
+
+  it.each(PROTECTED)("%s %s → 401 without, and with a forged, credential", async (method, path) => {
+    const body = method === "GET" || method === "DELETE" ? undefined : {};
+    for (const cred of [{}, { token: "ply_at_forged" }, { apiKey: "ply_ak_forged.secret" }]) {
+      const res = await t.request(method, path, { body, ...cred });
+      expect(res.status, JSON.stringify(cred)).toBe(401);
+      expect(res.body.error.code).toBe("AUTHENTICATION_REQUIRED");
+      expect(res.body.request_id).toBe(res.headers.get("x-request-id"));
+    }
+  });
+});
+
+describe("no response carries a password hash or a token/key hash", () => {
+  it("users, sessions, keys, audit snapshots and the console overview stay clean", async () => {
+    await seedLoginUser(t, "user_leak");
+    const session = await login(t, "user_leak@example.test");
+    expect(session.status).toBe(200);
+    const created = await t.request("POST", "/api/v1/users", {
+      token: root,
+      body: { email: "leak2@example.test", password: "another correct horse battery" },
+    });
+    expect(created.status).toBe(201);
+    const uid = created.body.data.id;
+    await t.request("PATCH", `/api/v1/users/${uid}`, {
+      token: root,
+      body: { password: "yet another long passphrase" },
+    });
+    await t.request("POST", `/api/v1/users/${uid}/disable`, { token: root });
+    await t.request("POST", `/api/v1/users/${uid}/restore`, { token: root });
+    const key = await t.request("POST", "/api/v1/api-keys", {
+      token: root,
+      body: { name: "leak key", level: "instance", permission_keys: ["users:read"] },
+    });
+    expect(key.status).toBe(201);
+    for (const path of [
+      "/api/v1/users?limit=200",
+      `/api/v1/users/${uid}`,
+      "/api/v1/api-keys",
+      `/api/v1/api-keys/${key.body.data.id}`,
+      "/api/v1/admin/grants",
+      "/api/v1/admin/me",
+      "/api/v1/audit/logs?limit=200",
+      "/api/v1/console/overview",
+    ]) {
+      const res = await t.request("GET", path, { token: root });
+      expect(res.status, path).toBe(200);
+    }
+    const audits = await t.request("GET", "/api/v1/audit/logs?limit=200&resource_type=user", { token: root });
+    expect(audits.body.data.length).toBeGreaterThan(0);
+  });
+});
