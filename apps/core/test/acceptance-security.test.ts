@@ -7,7 +7,7 @@ import {
   trackResponses,
 } from "../src/features/auth/test-support.ts";
 import { ROUTE_TABLE } from "../src/http/route-table.ts";
-import { superAdminToken } from "./fixtures.ts";
+import { adminToken, insertGrant, superAdminToken } from "./fixtures.ts";
 import { createTestApp, type TestApp } from "./harness.ts";
 
 // SE-1 over the whole route table (not a sample), and the "no hash ever leaves the server" rule
@@ -58,6 +58,36 @@ describe("SE-1 every protected route needs a credential", () => {
       expect(res.body.error.code).toBe("AUTHENTICATION_REQUIRED");
       expect(res.body.request_id).toBe(res.headers.get("x-request-id"));
     }
+  });
+});
+
+describe("SE-2 a session holding an active admin grant reaches AuditLog and Core CRUD", () => {
+  it("a space admin (not super) reads audit rows and manages groups in its Space; a revoked grant stops it", async () => {
+    const token = await adminToken(t, "user_se2", "space_admin", "audit:read", { spaceId: "space_a" });
+    const manage = await insertGrant(t, "user_se2", "space_admin", "groups:manage", { spaceId: "space_a" });
+    await insertGrant(t, "user_se2", "space_admin", "groups:read", { spaceId: "space_a" });
+    const created = await t.request("POST", "/api/v1/spaces/space_a/groups", {
+      token,
+      body: { name: "se2" },
+    });
+    expect(created.status, created.text).toBe(201);
+    const groups = await t.request("GET", "/api/v1/spaces/space_a/groups", { token });
+    expect(groups.status).toBe(200);
+    expect(groups.body.data.map((g: { name: string }) => g.name)).toContain("se2");
+    const audit = await t.request("GET", "/api/v1/spaces/space_a/audit-logs", { token });
+    expect(audit.status).toBe(200);
+    expect(audit.body.data.some((r: { action: string }) => r.action === "group.created")).toBe(true);
+    const all = await t.request("GET", "/api/v1/audit/logs", { token });
+    expect(all.status).toBe(200);
+    for (const row of all.body.data) expect(row.space_id).toBe("space_a");
+
+    await t.deps.db.updateTable("admin_grants").set({ status: "revoked" }).where("id", "=", manage).execute();
+    const refused = await t.request("POST", "/api/v1/spaces/space_a/groups", {
+      token,
+      body: { name: "se2b" },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.details.permission).toBe("groups:manage");
   });
 });
 
