@@ -60,7 +60,7 @@ export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set("routePattern", found.rule.path);
     const access = found.rule.access;
     if (access === "public") return next();
-    const principal = await authenticate(deps, c);
+    const principal = await authenticate(deps, c, { deferKeyLiveness: found.rule.deferKeyLiveness === true });
     if (!principal) throw new AppError("AUTHENTICATION_REQUIRED");
     const req: Requirement = { permission: access.permission };
     const scope = access.scope;

@@ -39,6 +39,12 @@ export interface RouteRule {
   path: string;
   /** `public`: no credential checked by the guard (handler may check a session itself). */
   access: "public" | { permission: string; scope?: RouteScope };
+  /**
+   * An API key may be authenticated from the per-process key cache (hash and scope only) and its
+   * liveness confirmed by the handler inside its own single statement. Only for handlers that do
+   * so before deciding or writing anything (authz check/explain).
+   */
+  deferKeyLiveness?: boolean;
 }
 
 const r = (method: RouteRule["method"], path: string, permission: string, scope?: RouteScope): RouteRule => ({
@@ -83,8 +89,8 @@ export const ROUTE_TABLE: RouteRule[] = [
   r("GET", "/api/v1/api-keys/:api_key_id", "api_keys:read"),
   r("POST", "/api/v1/api-keys/:api_key_id/revoke", "api_keys:revoke"),
   // Authorization
-  r("POST", "/api/v1/authz/check", "authz:check"),
-  r("POST", "/api/v1/authz/explain", "authz:check"),
+  { ...r("POST", "/api/v1/authz/check", "authz:check"), deferKeyLiveness: true },
+  { ...r("POST", "/api/v1/authz/explain", "authz:check"), deferKeyLiveness: true },
   // Audit
   r("GET", "/api/v1/audit/logs", "audit:read", { query: "space_id", reachList: true }),
   r("GET", "/api/v1/audit/logs/:audit_log_id", "audit:read", {

@@ -21,6 +21,12 @@ export type Principal =
       groupPath: string | null;
       permissionKeys: string[];
       createdByUserId: string | null;
+      /**
+       * Built from the per-process key cache without reading the key's status: the handler MUST
+       * confirm liveness (`confirmKeyLiveness`) before deciding or writing anything. Only set on
+       * routes flagged `deferKeyLiveness` in the route table.
+       */
+      livenessPending?: boolean;
     };
 
 export interface PrincipalGrant {

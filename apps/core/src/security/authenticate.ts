@@ -71,11 +71,104 @@ async function sessionPrincipal(deps: Deps, token: string): Promise<Principal | 
 
 const lastUsedWritten = new Map<string, number>();
 
-async function apiKeyPrincipal(deps: Deps, plaintext: string): Promise<Principal | null> {
+/** Best effort and throttled: last_used_at is informational and must not slow the hot path. */
+function touchLastUsed(deps: Deps, keyId: string, now: Date): void {
+  const last = lastUsedWritten.get(keyId) ?? 0;
+  if (now.getTime() - last <= LAST_USED_WRITE_INTERVAL_MS) return;
+  lastUsedWritten.set(keyId, now.getTime());
+  deps.db
+    .updateTable("api_keys")
+    .set({ last_used_at: now })
+    .where("id", "=", keyId)
+    .execute()
+    .catch(() => lastUsedWritten.delete(keyId));
+}
+
+/**
+ * The parts of an API key that never change after creation (there is no update route; revoke only
+ * touches status/revoked_*). Liveness (status, revoked_at, deleted_at) is deliberately NOT here: a
+ * cache entry can only authenticate a request whose handler re-reads liveness in its own statement.
+ */
+interface CachedKey {
+  keyHash: string;
+  level: "instance" | "space" | "group";
+  spaceId: string | null;
+  groupId: string | null;
+  groupPath: string | null;
+  permissionKeys: string[];
+  createdByUserId: string | null;
+  expiresAtMs: number | null;
+}
+
+const KEY_CACHE_MAX = 10_000;
+
+/**
+ * Per app instance (one per process in production; each test app gets its own, like a separate
+ * process would). A Map iterates in insertion order, so re-inserting on hit gives LRU eviction.
+ */
+const keyCaches = new WeakMap<Deps, Map<string, CachedKey>>();
+
+function keyCache(deps: Deps): Map<string, CachedKey> {
+  let cache = keyCaches.get(deps);
+  if (!cache) {
+    cache = new Map();
+    keyCaches.set(deps, cache);
+  }
+  return cache;
+}
+
+function rememberKey(deps: Deps, id: string, entry: CachedKey): void {
+  const cache = keyCache(deps);
+  cache.delete(id);
+  cache.set(id, entry);
+  if (cache.size > KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+}
+
+function hashMatches(deps: Deps, plaintext: string, stored: string): boolean {
+  const hashes = candidateHashes(deps.config.apiKeySecret, deps.config.apiKeySecretPrevious, plaintext);
+  // Compare against every candidate so timing does not reveal which secret matched.
+  let match = false;
+  for (const h of hashes) match = constantTimeEqualHex(h, stored) || match;
+  return match;
+}
+
+function keyPrincipal(id: string, k: CachedKey, livenessPending: boolean): Principal {
+  return {
+    kind: "api_key",
+    apiKeyId: id,
+    level: k.level,
+    spaceId: k.spaceId,
+    groupId: k.groupId,
+    groupPath: k.groupPath,
+    permissionKeys: k.permissionKeys,
+    createdByUserId: k.createdByUserId,
+    ...(livenessPending ? { livenessPending: true } : {}),
+  };
+}
+
+async function apiKeyPrincipal(
+  deps: Deps,
+  plaintext: string,
+  deferLiveness: boolean,
+): Promise<Principal | null> {
   const parsed = parseApiKey(plaintext);
   if (!parsed) return null;
-  // Runs on every API-key request (every machine check): constant text, prepared once per pooled
-  // connection, because planning it cost more than executing it.
+  const now = deps.now();
+  if (deferLiveness) {
+    const cache = keyCache(deps);
+    const cached = cache.get(parsed.id);
+    if (cached) {
+      // The hash and expiry are immutable, so a mismatch or a past expiry refuses without the
+      // database; a match still needs the handler's liveness read before anything is decided.
+      if (!hashMatches(deps, plaintext, cached.keyHash)) return null;
+      if (cached.expiresAtMs !== null && cached.expiresAtMs <= now.getTime()) return null;
+      cache.delete(parsed.id);
+      cache.set(parsed.id, cached);
+      return keyPrincipal(parsed.id, cached, true);
+    }
+  }
+  // Runs on every API-key request outside the deferred routes and on a cache miss: constant text,
+  // prepared once per pooled connection, because planning it cost more than executing it.
   const { rows } = await sql<{
     id: string;
     key_hash: string;
@@ -96,48 +189,65 @@ FROM api_keys k LEFT JOIN groups gr ON gr.id = k.group_id
 WHERE k.id = ${parsed.id}`.execute(deps.db);
   const row = rows[0];
   if (!row) return null;
-  const hashes = candidateHashes(deps.config.apiKeySecret, deps.config.apiKeySecretPrevious, plaintext);
-  // Compare against every candidate so timing does not reveal which secret matched.
-  let match = false;
-  for (const h of hashes) match = constantTimeEqualHex(h, row.key_hash) || match;
-  const now = deps.now();
-  if (!match || row.status !== "active" || row.revoked_at || row.deleted_at) return null;
-  if (row.expires_at && new Date(row.expires_at).getTime() <= now.getTime()) return null;
-  const last = lastUsedWritten.get(row.id) ?? 0;
-  if (now.getTime() - last > LAST_USED_WRITE_INTERVAL_MS) {
-    lastUsedWritten.set(row.id, now.getTime());
-    // Best effort and throttled: last_used_at is informational and must not slow the hot path.
-    deps.db
-      .updateTable("api_keys")
-      .set({ last_used_at: now })
-      .where("id", "=", row.id)
-      .execute()
-      .catch(() => lastUsedWritten.delete(row.id));
+  const match = hashMatches(deps, plaintext, row.key_hash);
+  const expiresAtMs = row.expires_at ? new Date(row.expires_at).getTime() : null;
+  if (!match || row.status !== "active" || row.revoked_at || row.deleted_at) {
+    keyCache(deps).delete(row.id);
+    return null;
   }
-  return {
-    kind: "api_key",
-    apiKeyId: row.id,
-    level: row.level as "instance" | "space" | "group",
+  if (expiresAtMs !== null && expiresAtMs <= now.getTime()) return null;
+  const entry: CachedKey = {
+    keyHash: row.key_hash,
+    level: row.level as CachedKey["level"],
     spaceId: row.space_id,
     groupId: row.group_id,
     groupPath: row.group_path,
     permissionKeys: row.permission_keys,
     createdByUserId: row.created_by_user_id,
+    expiresAtMs,
   };
+  rememberKey(deps, row.id, entry);
+  touchLastUsed(deps, row.id, now);
+  return keyPrincipal(row.id, entry, false);
+}
+
+/**
+ * Completes a deferred API-key authentication with the liveness the handler read in its own
+ * statement (the authz context statement's `key_live`). Must run before the handler decides, answers a data-dependent
+ * 4xx, or writes anything: a key that is revoked, deleted, disabled or expired gets 401, exactly as
+ * if the guard had read it. No-op for principals that were fully authenticated.
+ */
+export function confirmKeyLiveness(deps: Deps, principal: Principal, live: boolean | null): void {
+  if (principal.kind !== "api_key" || !principal.livenessPending) return;
+  if (live !== true) {
+    keyCache(deps).delete(principal.apiKeyId);
+    throw new AppError("AUTHENTICATION_REQUIRED");
+  }
+  touchLastUsed(deps, principal.apiKeyId, deps.now());
+}
+
+/** Whether the principal's key still needs its liveness read (`confirmKeyLiveness`). */
+export function keyLivenessPending(principal: Principal): string | null {
+  return principal.kind === "api_key" && principal.livenessPending ? principal.apiKeyId : null;
 }
 
 /**
  * Resolves the presented credential. Returns null when none is presented;
  * throws 401 AUTHENTICATION_REQUIRED when one is presented but invalid, expired or revoked.
+ * With `deferKeyLiveness` a cached API key comes back `livenessPending` (see `confirmKeyLiveness`).
  */
-export async function authenticate(deps: Deps, c: Context<AppEnv>): Promise<Principal | null> {
+export async function authenticate(
+  deps: Deps,
+  c: Context<AppEnv>,
+  options: { deferKeyLiveness?: boolean } = {},
+): Promise<Principal | null> {
   const existing = c.get("principal");
   if (existing) return existing;
   const cred = presentedCredential(c);
   if (!cred) return null;
   const principal =
     cred.kind === "api_key"
-      ? await apiKeyPrincipal(deps, cred.value)
+      ? await apiKeyPrincipal(deps, cred.value, options.deferKeyLiveness === true)
       : await sessionPrincipal(deps, cred.value);
   if (!principal) throw new AppError("AUTHENTICATION_REQUIRED");
   c.set("principal", principal);

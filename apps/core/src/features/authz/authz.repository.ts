@@ -26,6 +26,13 @@ export interface ContextQuery {
   loadCandidates: boolean;
   /** Group ids whose Space and path the credential gate needs (inline scopes). */
   groupIds: readonly string[];
+  /**
+   * An API key authenticated from the cache whose liveness this statement must read (null: none).
+   * Saves the caller a separate key lookup round trip on every check.
+   */
+  liveApiKeyId?: string | null;
+  /** The clock the key's expiry is judged against (deps.now()); needed with liveApiKeyId. */
+  now?: Date;
 }
 
 /** Where a stored resource of any type lives; drives the credential scope gate (step 5d). */
@@ -47,6 +54,8 @@ export interface LoadedContext {
   candidates: Candidate[] | null;
   scopeResource: ResourceScope | null;
   groups: Map<string, { space_id: string; path: string }>;
+  /** Liveness of `liveApiKeyId`: true only for an active, unrevoked, undeleted, unexpired key. */
+  apiKeyLive: boolean | null;
 }
 
 // Timestamps in snapshots are UTC ISO strings regardless of the session TimeZone.
@@ -55,7 +64,8 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 /**
  * Loads everything one decision needs in ONE statement: actor snapshot, registry entry, stored
  * target with its Group, the member's candidate grants, the scope of any stored resource with the
- * requested id (for the credential gate) and the paths of inline group ids. Unknown ids yield null
+ * requested id (for the credential gate), the paths of inline group ids and, for a cached API key,
+ * whether it is still live. Unknown ids yield null
  * snapshots, which the engine turns into ACTOR_NOT_FOUND / RESOURCE_NOT_FOUND denies.
  *
  * Candidates: live member_roles of the member → active roles → live role_permissions → active
@@ -79,6 +89,7 @@ export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Prom
     cands: Candidate[] | null;
     scope_res: ResourceScope | null;
     grps: Record<string, { space_id: string; path: string }> | null;
+    key_live: boolean | null;
   }>`/* prepared:plystra_authz_context */
 WITH rt AS (
   SELECT id, key, display_name, description, status, source, metadata
@@ -143,7 +154,10 @@ SELECT
   (SELECT json_object_agg(g.id, json_build_object('space_id', g.space_id, 'path', g.path))
      FROM groups g
     WHERE g.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(q.groupIds)}::jsonb))
-      AND g.deleted_at IS NULL) AS grps
+      AND g.deleted_at IS NULL) AS grps,
+  (SELECT k.status = 'active' AND k.revoked_at IS NULL AND k.deleted_at IS NULL
+          AND (k.expires_at IS NULL OR k.expires_at > ${q.now ?? null})
+     FROM api_keys k WHERE k.id = ${q.liveApiKeyId ?? null}) AS key_live
 `.execute(db);
 
   const row = result.rows[0];
@@ -161,6 +175,7 @@ SELECT
     candidates: row.cands && row.cands.length > 0 ? row.cands : null,
     scopeResource: row.scope_res,
     groups: new Map(Object.entries(row.grps ?? {})),
+    apiKeyLive: row.key_live,
   };
 }
 

@@ -18,6 +18,7 @@ import type { Deps } from "../../deps.ts";
 import { AppError, validationError } from "../../http/errors.ts";
 import type { Principal } from "../../http/types.ts";
 import { newId } from "../../lib/ids.ts";
+import { confirmKeyLiveness, keyLivenessPending } from "../../security/authenticate.ts";
 import { allows, hasInstanceReach, type Requirement } from "../../security/policy.ts";
 import { getAuditWriter } from "../audit/audit.writer.ts";
 import type { AuthzRequest } from "./authz.schemas.ts";
@@ -257,7 +258,12 @@ export async function runCheck(
     loadTarget: kind === "none" && !options.proposedTarget,
     loadCandidates: kind !== "pure",
     groupIds: [...new Set(inlineScopes.map((s) => s.group_id).filter((g): g is string => g !== null))],
+    liveApiKeyId: keyLivenessPending(principal),
+    now: deps.now(),
   });
+  // A key authenticated from the cache is refused here, before any gate that reads loaded data,
+  // before deciding and before auditing: revoked anywhere means refused here on the next request.
+  confirmKeyLiveness(deps, principal, loaded.apiKeyLive);
 
   const now = deps.now();
   const traceId = newId("trace");
