@@ -28,9 +28,17 @@ afterAll(async () => {
   await t.close();
 });
 
-const PROTECTED = ROUTE_TABLE.filter((r) => r.access !== "public").map(
-  (r) => [r.method, r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
-);
+// Session-only routes are "public" to the guard because their handlers demand a session themselves.
+const HANDLER_GUARDED = [
+  ["GET", "/api/v1/actor/context"],
+  ["POST", "/api/v1/actor/switch-member"],
+] as const;
+const PROTECTED = [
+  ...ROUTE_TABLE.filter((r) => r.access !== "public").map(
+    (r) => [r.method, r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
+  ),
+  ...HANDLER_GUARDED,
+];
 
 describe("SE-1 every protected route needs a credential", () => {
   it("the table protects the sensitive areas", () => {
@@ -96,6 +104,8 @@ describe("no response carries a password hash or a token/key hash", () => {
     await seedLoginUser(t, "user_leak");
     const session = await login(t, "user_leak@example.test");
     expect(session.status).toBe(200);
+    const ctx = await t.request("GET", "/api/v1/actor/context", { token: session.body.data.access_token });
+    expect(ctx.status).toBe(200);
     const created = await t.request("POST", "/api/v1/users", {
       token: root,
       body: { email: "leak2@example.test", password: "another correct horse battery" },

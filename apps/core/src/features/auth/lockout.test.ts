@@ -47,6 +47,20 @@ describe("login lockout (SE-13)", () => {
     expect((await login(t, "user_other@example.test")).status).toBe(200);
   });
 
+  it("8 failures spread over 14 minutes lock; the lock holds for the full 15 minutes", async () => {
+    for (let i = 1; i <= 7; i++) {
+      expect((await login(t, "user_lock@example.test", "wrong")).status).toBe(401);
+      t.clock.advance(2 * MIN);
+    }
+    expectLocked(await login(t, "user_lock@example.test", "wrong"));
+    t.clock.advance(14 * MIN);
+    const late = await login(t, "user_lock@example.test");
+    expectLocked(late);
+    expect(Number(late.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    t.clock.advance(61_000);
+    expect((await login(t, "user_lock@example.test")).status).toBe(200);
+  });
+
   it("starts a fresh window once the old one has elapsed", async () => {
     for (let i = 1; i <= 7; i++) await login(t, "user_lock@example.test", "wrong");
     t.clock.advance(16 * MIN);
