@@ -10,6 +10,8 @@ export interface Database {
   readonly db: Kysely<DB>;
   /** Runs a multi-statement SQL script on a single connection. */
   execScript(sql: string): Promise<void>;
+  /** Connection-pool occupancy (PostgreSQL); the embedded database is a single in-process connection. */
+  poolStats(): { total: number; idle: number; waiting: number };
   /** Embedded only: the PGlite instance (used to snapshot/clone test databases). */
   readonly pglite?: PGlite;
   close(): Promise<void>;
@@ -80,6 +82,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
   return {
     kind: "postgres",
     db,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async execScript(sql: string) {
       const client = await pool.connect();
       try {
@@ -106,6 +109,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   return {
     kind: "pglite",
     db,
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     pglite,
     async execScript(sql: string) {
       try {

@@ -43,6 +43,10 @@ export const metricsFeature: Feature = {
         authorised = allows(principal ?? undefined, { permission: "metrics:read" }, false);
       }
       if (!authorised) throw new AppError("METRICS_TOKEN_REQUIRED");
+      const pool = deps.database.poolStats();
+      deps.metrics.dbPool.set({ state: "total" }, pool.total);
+      deps.metrics.dbPool.set({ state: "idle" }, pool.idle);
+      deps.metrics.dbPool.set({ state: "waiting" }, pool.waiting);
       const body = await deps.metrics.registry.metrics();
       return c.body(body, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
     });

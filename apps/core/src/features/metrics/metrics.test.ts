@@ -39,6 +39,7 @@ describe("/metrics", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
       expect(res.text).toContain("plystra_http_request_duration_seconds");
+      expect(res.text).toMatch(/plystra_db_pool_connections\{state="total"\} \d+/);
     }
   });
 
