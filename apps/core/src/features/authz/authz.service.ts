@@ -22,7 +22,8 @@ import { confirmKeyLiveness, keyLivenessPending } from "../../security/authentic
 import { allows, hasInstanceReach, type Requirement } from "../../security/policy.ts";
 import { getAuditWriter } from "../audit/audit.writer.ts";
 import type { AuthzRequest } from "./authz.schemas.ts";
-import { listLiveBindings, loadDecisionContext } from "./authz.repository.ts";
+import { listAvailableBindings } from "../actor/actor.repository.ts";
+import { loadDecisionContext } from "./authz.repository.ts";
 
 const PERMISSION = "authz:check";
 
@@ -59,7 +60,7 @@ async function resolveSessionActor(
   actor: AuthzRequest["actor"],
   userMemberId: string | null,
 ): Promise<ActorRef> {
-  const bindings = await listLiveBindings(deps.db, principal.userId, deps.now());
+  const bindings = await listAvailableBindings(deps, principal.userId);
   const empty =
     !actor ||
     (!present(actor.user_id) &&
