@@ -3,21 +3,15 @@ import { describe, expect, it } from "vitest";
 import { createMetrics } from "../../lib/metrics.ts";
 import { AuditWriter } from "./audit.writer.ts";
 
-/** A stand-in for Kysely's insert chain that records batch sizes and can be made to fail. */
-function fakeDb(opts: { fail?: boolean; delayMs?: number } = {}) {
+/** A stand-in insert that records batch sizes and can be made to fail. */
+function fakeInsert(opts: { fail?: boolean; delayMs?: number } = {}) {
   const batches: number[] = [];
-  const db = {
-    insertInto: () => ({
-      values: (rows: unknown[]) => ({
-        execute: async () => {
-          await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
-          if (opts.fail) throw new Error("disk full");
-          batches.push(rows.length);
-        },
-      }),
-    }),
+  const insert = async (rows: unknown[]) => {
+    await new Promise((r) => setTimeout(r, opts.delayMs ?? 5));
+    if (opts.fail) throw new Error("disk full");
+    batches.push(rows.length);
   };
-  return { db: db as never, batches };
+  return { insert, batches };
 }
 
 const row = (i: number) => ({
@@ -35,9 +29,9 @@ const row = (i: number) => ({
 
 describe("AuditWriter (group commit)", () => {
   it("writes a lone row at once and batches rows that arrive during a flush", async () => {
-    const { db, batches } = fakeDb({ delayMs: 20 });
+    const { insert, batches } = fakeInsert({ delayMs: 20 });
     const metrics = createMetrics();
-    const w = new AuditWriter({ db, metrics, logger: pino({ level: "silent" }) });
+    const w = new AuditWriter({ db: null as never, metrics, logger: pino({ level: "silent" }) }, { insert });
     await w.append(row(0));
     expect(batches).toEqual([1]);
     const first = w.append(row(1));
@@ -50,28 +44,56 @@ describe("AuditWriter (group commit)", () => {
   });
 
   it("caps a batch at maxBatch rows", async () => {
-    const { db, batches } = fakeDb();
-    const w = new AuditWriter({ db, metrics: createMetrics(), logger: pino({ level: "silent" }) }, 4);
+    const { insert, batches } = fakeInsert();
+    const w = new AuditWriter(
+      { db: null as never, metrics: createMetrics(), logger: pino({ level: "silent" }) },
+      { maxBatch: 4, insert },
+    );
     await Promise.all(Array.from({ length: 10 }, (_, i) => w.append(row(i))));
     expect(batches).toEqual([4, 4, 2]);
     await w.drain();
   });
 
   it("a failed flush rejects every waiter of the batch", async () => {
-    const { db } = fakeDb({ fail: true });
-    const w = new AuditWriter({ db, metrics: createMetrics(), logger: pino({ level: "silent" }) });
+    const { insert } = fakeInsert({ fail: true });
+    const w = new AuditWriter(
+      { db: null as never, metrics: createMetrics(), logger: pino({ level: "silent" }) },
+      { insert },
+    );
     const results = await Promise.allSettled([w.append(row(1)), w.append(row(2)), w.append(row(3))]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
     await w.drain();
   });
 
   it("drain waits for queued rows", async () => {
-    const { db, batches } = fakeDb({ delayMs: 10 });
-    const w = new AuditWriter({ db, metrics: createMetrics(), logger: pino({ level: "silent" }) });
+    const { insert, batches } = fakeInsert({ delayMs: 10 });
+    const w = new AuditWriter(
+      { db: null as never, metrics: createMetrics(), logger: pino({ level: "silent" }) },
+      { insert },
+    );
     void w.append(row(1));
     void w.append(row(2));
     await w.drain();
     expect(batches.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(w.pending).toBe(0);
+  });
+
+  it("keeps at most maxInFlight flushes in flight", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const insert = async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+    };
+    const w = new AuditWriter(
+      { db: null as never, metrics: createMetrics(), logger: pino({ level: "silent" }) },
+      { maxBatch: 1, maxInFlight: 3, insert },
+    );
+    await Promise.all(Array.from({ length: 12 }, (_, i) => w.append(row(i))));
+    expect(peak).toBe(3);
+    await w.drain();
     expect(w.pending).toBe(0);
   });
 });

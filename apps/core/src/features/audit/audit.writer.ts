@@ -3,6 +3,12 @@ import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
 
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
 const MAX_BATCH = 256;
+/**
+ * Concurrent flushes. One: the chain-head row lock is held until each flush commits (WAL flush
+ * included), so a second flush in flight only waits on the lock with a smaller batch — measured
+ * slower (docs/benchmarks.md, third round).
+ */
+const MAX_IN_FLIGHT = 1;
 
 interface Pending {
   row: AuditRowInput;
@@ -16,8 +22,7 @@ interface Pending {
  * so a response never acknowledges a row that is not durable.
  *
  * There is no timer: a lone append flushes on the next microtask. Batches form naturally from the
- * rows that arrive while a flush is in flight (the chain-head row lock serialises audit inserts
- * anyway, so one flush at a time loses nothing).
+ * rows that arrive while a flush is in flight (at most `maxInFlight` flushes, default 1).
  *
  * @example
  * ```ts
@@ -25,26 +30,44 @@ interface Pending {
  * await writer.append(row); // resolves once the row is committed
  * ```
  */
+export type InsertRows = (rows: AuditRowInput[]) => Promise<unknown>;
+
+export interface AuditWriterOptions {
+  maxBatch?: number;
+  /** Flushes allowed in flight at once (default 1; see MAX_IN_FLIGHT). */
+  maxInFlight?: number;
+  /** Replaces the database insert (unit tests). */
+  insert?: InsertRows;
+}
+
 export class AuditWriter {
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+  private readonly insert: InsertRows;
 
   constructor(
     private readonly deps: Pick<Deps, "db" | "metrics" | "logger">,
-    private readonly maxBatch = MAX_BATCH,
-  ) {}
+    options: AuditWriterOptions | number = {},
+  ) {
+    const o = typeof options === "number" ? { maxBatch: options } : options;
+    this.maxBatch = o.maxBatch ?? MAX_BATCH;
+    this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT;
+    this.insert = o.insert ?? ((rows) => insertAuditRows(this.deps.db, rows));
+  }
 
   /** Queues one row; resolves after it is committed, rejects when its batch failed. */
   append(row: AuditRowInput): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (!this.flushing && !this.scheduled) {
+      if (this.inFlight < this.maxInFlight && !this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => {
           this.scheduled = false;
-          void this.flush();
+          this.pump();
         });
       }
     });
@@ -57,41 +80,39 @@ export class AuditWriter {
 
   /** Resolves when nothing is queued or in flight (used on shutdown). */
   drain(): Promise<void> {
-    if (!this.flushing && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && !this.scheduled && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          await insertAuditRows(
-            this.deps.db,
-            batch.map((p) => p.row),
-          );
-          this.deps.metrics.auditRowsWritten.inc({ kind: "decision" }, batch.length);
-          this.deps.metrics.auditBatchSize.observe(batch.length);
-          for (const p of batch) p.resolve();
-        } catch (err) {
-          this.deps.logger.error(
-            { err: (err as Error).message, rows: batch.length },
-            "audit flush failed; rejecting every waiter of the batch",
-          );
-          for (const p of batch) p.reject(err);
+  /** Starts flushes while rows are queued and a flush slot is free. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        if (this.queue.length > 0) this.pump();
+        else if (this.inFlight === 0 && !this.scheduled) {
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const w of waiters) w();
         }
-      }
-    } finally {
-      this.flushing = false;
-      if (this.queue.length === 0 && !this.scheduled) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
-      } else if (!this.scheduled) {
-        void this.flush();
-      }
+      });
+    }
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      await this.insert(batch.map((p) => p.row));
+      this.deps.metrics.auditRowsWritten.inc({ kind: "decision" }, batch.length);
+      this.deps.metrics.auditBatchSize.observe(batch.length);
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      this.deps.logger.error(
+        { err: (err as Error).message, rows: batch.length },
+        "audit flush failed; rejecting every waiter of the batch",
+      );
+      for (const p of batch) p.reject(err);
     }
   }
 }
