@@ -226,6 +226,27 @@ export function confirmKeyLiveness(deps: Deps, principal: Principal, live: boole
   touchLastUsed(deps, principal.apiKeyId, deps.now());
 }
 
+/**
+ * For error paths that end a deferred-liveness request before its context statement ran: reads the
+ * key's liveness on its own, so a revoked or expired key still answers 401 rather than the 400/403
+ * its request would otherwise have earned. No-op when liveness is not pending.
+ */
+export async function assertKeyLive(deps: Deps, principal: Principal): Promise<void> {
+  if (principal.kind !== "api_key" || !principal.livenessPending) return;
+  const row = await deps.db
+    .selectFrom("api_keys")
+    .select(["status", "revoked_at", "deleted_at", "expires_at"])
+    .where("id", "=", principal.apiKeyId)
+    .executeTakeFirst();
+  const live =
+    !!row &&
+    row.status === "active" &&
+    !row.revoked_at &&
+    !row.deleted_at &&
+    (!row.expires_at || new Date(row.expires_at).getTime() > deps.now().getTime());
+  confirmKeyLiveness(deps, principal, live);
+}
+
 /** Whether the principal's key still needs its liveness read (`confirmKeyLiveness`). */
 export function keyLivenessPending(principal: Principal): string | null {
   return principal.kind === "api_key" && principal.livenessPending ? principal.apiKeyId : null;

@@ -196,4 +196,26 @@ describe("API-key liveness on the check path", () => {
     expect401(await check(b, k.api_key));
     expect(await decisionRows(k.id)).toBe(1);
   });
+
+  it("a revoked cached key gets 401 even when its request is also invalid (no actor, malformed JSON)", async () => {
+    const k = await createKey(["authz:check"]);
+    expect((await check(b, k.api_key)).status).toBe(200); // now cached on B
+    const revoke = await a.request("POST", `/api/v1/api-keys/${k.id}/revoke`, { token: root, body: {} });
+    expect(revoke.status).toBe(200);
+    const before = await decisionRows(k.id);
+    expect401(
+      await check(b, k.api_key, { resource_type: "invoice", resource_id: "invoice_001", action: "approve" }),
+    );
+    expect401(await b.request("POST", "/api/v1/authz/check", { rawBody: "{not json", apiKey: k.api_key }));
+    expect(await decisionRows(k.id)).toBe(before);
+    // A live key with the same invalid body still gets the 400 naming the problem.
+    const live = await createKey(["authz:check"]);
+    expect((await check(b, live.api_key)).status).toBe(200);
+    const invalid = await check(b, live.api_key, {
+      resource_type: "invoice",
+      resource_id: "invoice_001",
+      action: "approve",
+    });
+    expect(invalid.status).toBe(400);
+  });
 });

@@ -4,19 +4,31 @@ import type { Deps } from "../../deps.ts";
 import { parseBody } from "../../http/body.ts";
 import { ok } from "../../http/envelope.ts";
 import type { AppEnv } from "../../http/types.ts";
-import { requirePrincipal } from "../../security/authenticate.ts";
+import { AppError } from "../../http/errors.ts";
+import { assertKeyLive, requirePrincipal } from "../../security/authenticate.ts";
 import type { Feature } from "../index.ts";
-import { authzRequestSchema } from "./authz.schemas.ts";
+import { type AuthzRequest, authzRequestSchema } from "./authz.schemas.ts";
 import { runCheck } from "./authz.service.ts";
 
 async function handle(deps: Deps, c: Context<AppEnv>, explainRoute: boolean) {
   const principal = await requirePrincipal(deps, c);
-  const body = await parseBody(c, authzRequestSchema);
-  const { decision } = await runCheck(deps, principal, body, {
-    requestId: c.get("requestId"),
-    ip: c.get("clientIp"),
-    userAgent: c.get("userAgent"),
-  });
+  let body: AuthzRequest;
+  let outcome: Awaited<ReturnType<typeof runCheck>>;
+  try {
+    body = await parseBody(c, authzRequestSchema);
+    outcome = await runCheck(deps, principal, body, {
+      requestId: c.get("requestId"),
+      ip: c.get("clientIp"),
+      userAgent: c.get("userAgent"),
+    });
+  } catch (err) {
+    // A dead API key answers 401 first, whatever else is wrong with the request.
+    if (err instanceof AppError && err.status < 500 && err.code !== "AUTHENTICATION_REQUIRED") {
+      await assertKeyLive(deps, principal);
+    }
+    throw err;
+  }
+  const { decision } = outcome;
   const auditLogId = decision.audit.audit_log_id;
   c.set("traceId", decision.trace_id);
   c.set("auditLogId", auditLogId);
