@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertApiKey, insertSession, superAdminToken } from "../../../test/fixtures.ts";
+import { adminToken, insertApiKey, insertSession, superAdminToken } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { auditRowsFor } from "../_crud/test-helpers.ts";
 
@@ -146,5 +146,54 @@ describe("users (CR-2)", () => {
     expect(res.status).toBe(201);
     const [audit] = await auditRowsFor(t, "user", "user_by_key");
     expect(audit.actor_api_key_id).toMatch(/^ak_/);
+  });
+});
+
+describe("users: no account takeover through users:manage", () => {
+  it("an instance admin or instance API key with users:manage cannot change or disable a super admin; a super admin can", async () => {
+    const helpdesk = await adminToken(t, "user_helpdesk", "instance_admin", "users:manage");
+    const key = await insertApiKey(t, { level: "instance", permissionKeys: ["users:manage"] });
+    for (const cred of [{ token: helpdesk }, { apiKey: key }]) {
+      const pw = await t.request("PATCH", "/api/v1/users/user_root", {
+        ...cred,
+        body: { password: "attacker-chosen-password" },
+      });
+      expect(pw.status).toBe(403);
+      expect(pw.body.error.code).toBe("ADMIN_PERMISSION_REQUIRED");
+      const off = await t.request("POST", "/api/v1/users/user_root/disable", { ...cred, body: {} });
+      expect(off.status).toBe(403);
+    }
+    // Ordinary users remain manageable by the helpdesk.
+    await t.request("POST", "/api/v1/users", {
+      token,
+      body: { id: "user_plain", email: "plain@example.test" },
+    });
+    expect(
+      (await t.request("POST", "/api/v1/users/user_plain/disable", { token: helpdesk, body: {} })).status,
+    ).toBe(200);
+    // The helpdesk admin may change its own password; a super admin may change the helpdesk's.
+    expect(
+      (
+        await t.request("PATCH", "/api/v1/users/user_helpdesk", {
+          token: helpdesk,
+          body: { password: "a-new-long-password" },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.request("PATCH", "/api/v1/users/user_helpdesk", { token, body: { phone: "+1 555" } })).status,
+    ).toBe(200);
+  });
+
+  it("the last super admin user cannot be disabled (409 LAST_SUPER_ADMIN)", async () => {
+    const res = await t.request("POST", "/api/v1/users/user_root/disable", { token, body: {} });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("LAST_SUPER_ADMIN");
+    const row = await t.deps.db
+      .selectFrom("users")
+      .select("status")
+      .where("id", "=", "user_root")
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("active");
   });
 });
