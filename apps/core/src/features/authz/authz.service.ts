@@ -349,6 +349,16 @@ export async function runCheck(
     throw scopeDenied("Scoped credentials must provide or resolve a Space or Group for authz:check.");
   }
   if (!allows(principal, req, false)) throw scopeDenied();
+  // The actor's Space must be within the key's reach too: otherwise a key scoped to one Space could
+  // point at its own resource and read (explain) or audit another Space's actors and grants.
+  if (
+    principal.kind === "api_key" &&
+    !hasInstanceReach(principal, PERMISSION) &&
+    actor &&
+    principal.spaceId !== actor.space_id
+  ) {
+    throw scopeDenied("The actor's Space is outside this API key's reach.");
+  }
 
   const decision = redactDecision(decide(ctx));
   deps.metrics.authzDecisions.inc({ decision: decision.decision, deny_code: decision.deny_code ?? "" });
