@@ -79,7 +79,39 @@ export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string,
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalid("Request body must contain a single JSON object.");
   }
+  // PostgreSQL text cannot hold U+0000; refuse it here with the field's path instead of failing
+  // (with a 500) deep inside a write. Only possible when the raw text carries the escape.
+  if (text.includes("\\u0000")) {
+    const path = nulPath(value, "");
+    if (path !== null) {
+      throw invalid(`${path || "(body)"}: must not contain the NUL character (\\u0000)`, {
+        field: path,
+        reason: "contains U+0000",
+      });
+    }
+  }
   return value as Record<string, unknown>;
+}
+
+/** Path of the first key or string containing U+0000, or null. */
+function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = nulPath(value[i], `${path}[${i}]`);
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (k.includes("\u0000")) return here;
+      const p = nulPath(v, here);
+      if (p !== null) return p;
+    }
+  }
+  return null;
 }
 
 /** Turns zod issues into a message naming the first bad field plus a `fields` detail list. */

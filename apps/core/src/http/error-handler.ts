@@ -19,10 +19,34 @@ export function renderError(c: Context<AppEnv>, err: AppError, config: Pick<Conf
   );
 }
 
+/**
+ * PostgreSQL data errors caused by the request's own values (a NUL character in a path or query
+ * parameter, a value that does not parse as the column's type). They are the caller's mistake:
+ * answer 400, never 500.
+ */
+const INPUT_DATA_ERRORS: Record<string, string> = {
+  "22021": "contains a character that cannot be stored (such as U+0000)",
+  "22P05": "contains a character that cannot be stored (such as U+0000)",
+  "22P02": "has a value of the wrong type",
+  "22007": "has an invalid date/time value",
+  "22008": "has a date/time value out of range",
+  "22003": "has a numeric value out of range",
+};
+
 /** app.onError: AppError → envelope; anything else → safe 500 and a log line with the request id. */
 export function errorHandler(config: Config) {
   return (err: Error, c: Context<AppEnv>) => {
     if (err instanceof AppError) return renderError(c, err, config);
+    const pgCode = (err as { code?: unknown }).code;
+    if (typeof pgCode === "string" && INPUT_DATA_ERRORS[pgCode]) {
+      return renderError(
+        c,
+        new AppError("VALIDATION_FAILED", `The request ${INPUT_DATA_ERRORS[pgCode]}.`, {
+          reason: INPUT_DATA_ERRORS[pgCode],
+        }),
+        config,
+      );
+    }
     const logger = c.get("logger");
     logger?.error(
       { err: { message: err.message, stack: err.stack }, request_id: c.get("requestId") },

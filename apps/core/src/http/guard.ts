@@ -55,7 +55,9 @@ export function matchRoute(
 export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
   const compiled = compile(ROUTE_TABLE);
   return async (c, next) => {
-    const found = matchRoute(compiled, c.req.method, c.req.path);
+    // HEAD is served by the GET handler, so it must pass the GET rule.
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    const found = matchRoute(compiled, method, c.req.path);
     if (!found) return next();
     c.set("routePattern", found.rule.path);
     const access = found.rule.access;

@@ -65,6 +65,24 @@ describe("AuditWriter (group commit)", () => {
     await w.drain();
   });
 
+  it("one bad row in a batch fails only its own request: the rest are retried singly and written", async () => {
+    const written: string[] = [];
+    const insert = async (rows: { actor_user_id: string | null }[]) => {
+      await new Promise((r) => setTimeout(r, 2));
+      if (rows.some((r) => r.actor_user_id === "u2")) throw new Error("invalid byte sequence");
+      for (const r of rows) written.push(r.actor_user_id as string);
+    };
+    const w = new AuditWriter(
+      { db: null as never, metrics: createMetrics(), logger: pino({ level: "silent" }) },
+      { insert: insert as never },
+    );
+    const first = w.append(row(0)); // flushes alone; the next three batch up behind it
+    const rest = [w.append(row(1)), w.append(row(2)), w.append(row(3))];
+    const results = await Promise.allSettled([first, ...rest]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(written.sort()).toEqual(["u0", "u1", "u3"]);
+  });
+
   it("drain waits for queued rows", async () => {
     const { insert, batches } = fakeInsert({ delayMs: 10 });
     const w = new AuditWriter(

@@ -108,9 +108,18 @@ export class AuditWriter {
       this.deps.metrics.auditBatchSize.observe(batch.length);
       for (const p of batch) p.resolve();
     } catch (err) {
+      if (batch.length > 1) {
+        // One bad row must not fail its neighbours: write them one by one so only it is refused.
+        this.deps.logger.warn(
+          { err: (err as Error).message, rows: batch.length },
+          "audit batch failed; retrying rows singly",
+        );
+        for (const p of batch) await this.flush([p]);
+        return;
+      }
       this.deps.logger.error(
-        { err: (err as Error).message, rows: batch.length },
-        "audit flush failed; rejecting every waiter of the batch",
+        { err: (err as Error).message },
+        "audit row could not be written; its request fails",
       );
       for (const p of batch) p.reject(err);
     }
