@@ -1,6 +1,8 @@
 // Findings of the security review, pinned: HEAD cannot bypass the guard, and values PostgreSQL
 // cannot store (U+0000) or parse are 400s naming the problem, never 500s or failed neighbours.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { seedDemo } from "../src/features/demo/demo.seed.ts";
 import { encodeCursor } from "../src/http/pagination.ts";
 import { insertApiKey, superAdminToken } from "./fixtures.ts";
@@ -67,5 +69,34 @@ describe("review hardening", () => {
     const cursor = encodeCursor("audit_logs", ["not-a-number"]);
     const res = await t.request("GET", `/api/v1/audit/logs?cursor=${cursor}`, { token: root });
     expect(res.status).toBe(400);
+  });
+
+  it("behind trusted proxies the client IP is the rightmost untrusted X-Forwarded-For hop", async () => {
+    const proxied = await createTestApp({ env: { TRUSTED_PROXIES: "203.0.113.7,10.0.0.0/8" } });
+    try {
+      const out: Record<string, unknown>[] = [];
+      const logger = createLogger(
+        { logFormat: "json", logLevel: "info" },
+        { write: (l: string) => void out.push(JSON.parse(l)) },
+      );
+      const app = createApp({ ...proxied.deps, logger });
+      const from = (xff: string, peer = "203.0.113.7") =>
+        app.request(
+          "/api/v1/health",
+          { headers: { "x-forwarded-for": xff, "x-request-id": `rid-${out.length}-${xff}` } },
+          { incoming: { socket: { remoteAddress: peer, remotePort: 1, remoteFamily: "IPv4" } } },
+        );
+      const ipOf = async (xff: string, peer?: string) => {
+        await from(xff, peer);
+        return out.filter((l) => l.msg === "request").at(-1)?.remote_ip;
+      };
+      // A client-forged leftmost entry is ignored; our proxies' hops are skipped.
+      expect(await ipOf("6.6.6.6, 198.51.100.9, 10.1.2.3")).toBe("198.51.100.9");
+      expect(await ipOf("198.51.100.9")).toBe("198.51.100.9");
+      // From an untrusted peer the header is not believed at all.
+      expect(await ipOf("198.51.100.9", "192.0.2.50")).toBe("192.0.2.50");
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -59,12 +59,16 @@ function socketIp(c: Context): string {
 export function clientIp(c: Context, trusted: readonly string[]): string {
   const peer = socketIp(c);
   if (peer && trusted.length && isTrustedProxy(peer, trusted)) {
-    const xff = c.req.header("x-forwarded-for");
-    const first = xff
-      ?.split(",")
-      .map((s) => s.trim())
-      .find((s) => s.length > 0);
-    if (first) return normaliseIp(first);
+    // Walk X-Forwarded-For from the right (the hops our proxies appended) and take the first
+    // address that is not one of our trusted proxies; entries left of it are client-controlled.
+    const hops = (c.req.header("x-forwarded-for") ?? "")
+      .split(",")
+      .map((s) => normaliseIp(s.trim()))
+      .filter((s) => s.length > 0);
+    for (let i = hops.length - 1; i >= 0; i--) {
+      if (!isTrustedProxy(hops[i], trusted)) return hops[i];
+    }
+    if (hops.length) return hops[0];
     const real = c.req.header("x-real-ip")?.trim();
     if (real) return normaliseIp(real);
   }

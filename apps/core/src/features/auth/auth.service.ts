@@ -104,7 +104,13 @@ export async function login(
     throw new AppError("AUTHENTICATION_REQUIRED", BAD_CREDENTIALS);
   }
 
-  await clearLoginFailures(deps.db, keys);
+  // Parallel guesses all pass the first lock read before any failure is counted; re-read so a
+  // correct guess inside a burst that reached the limit is still refused.
+  const lockedNow = await lockedForSeconds(deps.db, keys, deps.now());
+  if (lockedNow > 0) throw rateLimited(lockedNow);
+  // Only the account's counter resets: clearing the IP counter too would let an attacker reset
+  // its per-IP budget by logging into an account of its own between rounds of guesses.
+  await clearLoginFailures(deps.db, [keys[0]]);
   const available = await listAvailableBindings(deps, user.id);
   const actor = available[0];
   // The password was right but there is nobody to act as: no session is created.
