@@ -98,6 +98,50 @@ async function principalOf(deps: Deps, c: Ctx): Promise<Principal> {
 }
 
 /**
+ * The row as it would be after a write, built by the server from validated fields (never from
+ * request JSON as-is), so the engine can decide on it before anything is written.
+ */
+async function proposeTarget(
+  deps: Deps,
+  row: {
+    id: string;
+    resource_type: string;
+    space_id: string;
+    group_id: string | null;
+    owner_member_id: string | null;
+    display_name: string | null;
+    visibility: string | null;
+    metadata: unknown;
+  },
+): Promise<NonNullable<CheckOptions["proposedTarget"]>> {
+  const group = row.group_id
+    ? await deps.db
+        .selectFrom("groups")
+        .select(["id", "space_id", "path", "status"])
+        .where("id", "=", row.group_id)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst()
+    : undefined;
+  if (row.group_id && !group) throw new AppError("GROUP_NOT_FOUND", undefined, { field: "group_id" });
+  return {
+    resource: {
+      id: row.id,
+      external_id: row.id,
+      type: row.resource_type,
+      space_id: row.space_id,
+      group_id: group?.id ?? null,
+      group_path: group?.path ?? null,
+      owner_member_id: row.owner_member_id,
+      display_name: row.display_name,
+      visibility: row.visibility ?? "private",
+      status: "active",
+      metadata: (row.metadata ?? {}) as Record<string, never>,
+    },
+    group: group ?? null,
+  };
+}
+
+/**
  * Create: the engine decides on the row as it would exist (its Space, Group, owner) through a
  * server-built proposed target, so nothing is written before the decision. On allow the row is
  * created through the resources service (Space/Group/owner rules, `resource.created` audit row).
@@ -112,31 +156,16 @@ export async function createDataRow(
   const principal = await principalOf(deps, c);
   const { actor, ...fields } = body;
   const id = fields.id ?? newId("res");
-  const group = fields.group_id
-    ? await deps.db
-        .selectFrom("groups")
-        .select(["id", "space_id", "path", "status"])
-        .where("id", "=", fields.group_id)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst()
-    : undefined;
-  if (fields.group_id && !group) throw new AppError("GROUP_NOT_FOUND", undefined, { field: "group_id" });
-  const proposedTarget = {
-    resource: {
-      id,
-      external_id: id,
-      type: resourceType,
-      space_id: fields.space_id,
-      group_id: group?.id ?? null,
-      group_path: group?.path ?? null,
-      owner_member_id: fields.owner_member_id ?? null,
-      display_name: fields.display_name ?? null,
-      visibility: fields.visibility ?? "private",
-      status: "active",
-      metadata: (fields.metadata ?? {}) as Record<string, never>,
-    },
-    group: group ?? null,
-  };
+  const proposedTarget = await proposeTarget(deps, {
+    id,
+    resource_type: resourceType,
+    space_id: fields.space_id,
+    group_id: fields.group_id ?? null,
+    owner_member_id: fields.owner_member_id ?? null,
+    display_name: fields.display_name ?? null,
+    visibility: fields.visibility ?? "private",
+    metadata: fields.metadata ?? {},
+  });
   const decision = await authorize(deps, c, principal, { id, resource_type: resourceType }, "create", actor, {
     proposedTarget,
   });
@@ -156,8 +185,28 @@ export async function updateDataRow(
   const before = await getResource(deps.db, id, { type: resourceType });
   immutable("space_id", before.space_id, body.space_id);
   const { actor, space_id: _s, ...patch } = body;
-  const decision = await authorize(deps, c, principal, before, "update", actor);
-  const row = await updateResource(deps, c, before.space_id, id, patch);
+  let decision = await authorize(deps, c, principal, before, "update", actor);
+  const movesScope =
+    (patch.group_id !== undefined && patch.group_id !== before.group_id) ||
+    (patch.owner_member_id !== undefined && patch.owner_member_id !== before.owner_member_id);
+  if (movesScope) {
+    // Allowed to update the row where it is is not enough: the row where it would end up (new
+    // Group or owner) must be updatable too, or an actor could move a row into someone else's reach
+    // (or take ownership to pass a `self` grant).
+    const proposedTarget = await proposeTarget(deps, {
+      id: before.id,
+      resource_type: before.resource_type,
+      space_id: before.space_id,
+      group_id: patch.group_id !== undefined ? (patch.group_id ?? null) : before.group_id,
+      owner_member_id:
+        patch.owner_member_id !== undefined ? (patch.owner_member_id ?? null) : before.owner_member_id,
+      display_name: patch.display_name !== undefined ? (patch.display_name ?? null) : before.display_name,
+      visibility: patch.visibility !== undefined ? (patch.visibility ?? null) : before.visibility,
+      metadata: patch.metadata !== undefined ? patch.metadata : before.metadata,
+    });
+    decision = await authorize(deps, c, principal, before, "update", actor, { proposedTarget });
+  }
+  const row = await updateResource(deps, c, before.space_id, id, patch, "data:manage");
   return { row, authorization: authorizationDto(decision) };
 }
 

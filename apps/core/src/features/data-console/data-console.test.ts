@@ -126,4 +126,37 @@ describe("data console (preview)", () => {
     expect(res.status).toBe(403);
     expect(res.body.error.details).toEqual({ permission: "data:manage" });
   });
+
+  it("update checks the row where it would end up too: moving it out of the actor's subtree is denied", async () => {
+    const action = await t.request("POST", "/api/v1/resource-types/invoice/actions", {
+      token: alice,
+      body: { key: "update", display_name: "Update" },
+    });
+    expect(action.status).toBe(201);
+    await t.request("POST", "/api/v1/permissions", {
+      token: alice,
+      body: { id: "perm_invoice_update", resource: "invoice", action: "update", scope: "group_tree" },
+    });
+    await t.request("POST", "/api/v1/role-permissions", {
+      token: alice,
+      body: { role_id: DEMO.role, permission_id: "perm_invoice_update" },
+    });
+    const rename = await t.request("PATCH", `${ROWS}/${DEMO.invoices.apac}`, {
+      token: alice,
+      body: { display_name: "Renamed in place" },
+    });
+    expect(rename.status).toBe(200);
+    const move = await t.request("PATCH", `${ROWS}/${DEMO.invoices.apac}`, {
+      token: alice,
+      body: { group_id: DEMO.groups.legal },
+    });
+    expect(move.status).toBe(403);
+    expect(move.body.error.code).toBe("AUTHORIZATION_DENIED");
+    const row = await t.deps.db
+      .selectFrom("resources")
+      .select("group_id")
+      .where("id", "=", DEMO.invoices.apac)
+      .executeTakeFirstOrThrow();
+    expect(row.group_id).toBe(DEMO.groups.financeApac);
+  });
 });

@@ -2,6 +2,7 @@ import type { DB } from "@plystra/db";
 import type { Context } from "hono";
 import type { Transaction } from "kysely";
 import type { Deps } from "../../deps.ts";
+import { allows } from "../../security/policy.ts";
 import { AppError, validationError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
@@ -131,6 +132,7 @@ export function updateResource(
   spaceId: string,
   id: string,
   body: UpdateResourceBody,
+  permission = "resources:manage",
 ) {
   return inTransaction(deps, async (trx) => {
     const before = await getResource(trx, id, { spaceId });
@@ -138,6 +140,25 @@ export function updateResource(
     immutable("resource_type", before.resource_type, body.resource_type);
     immutable("space_id", before.space_id, body.space_id);
     await checkRefs(trx, before.space_id, body.group_id, body.owner_member_id);
+    if (body.group_id !== undefined && body.group_id !== before.group_id) {
+      // The guard checked reach at the row's current Group; moving it needs reach at the new one
+      // (a group admin must not move a resource out of its subtree; no Group needs Space reach).
+      const target = body.group_id
+        ? await trx.selectFrom("groups").select("path").where("id", "=", body.group_id).executeTakeFirst()
+        : undefined;
+      const req = {
+        permission,
+        spaceId: before.space_id,
+        groupId: body.group_id ?? null,
+        groupPath: target?.path ?? null,
+      };
+      if (!allows(c.get("principal"), req, false)) {
+        throw new AppError("ADMIN_PERMISSION_REQUIRED", "Moving the resource needs reach at the new Group.", {
+          permission,
+          field: "group_id",
+        });
+      }
+    }
     const set: Record<string, unknown> = {};
     for (const k of [
       "external_id",

@@ -168,4 +168,25 @@ describe("resources", () => {
       (await t.request("POST", S, { apiKey: spaceKey, body: { resource_type: "invoice" } })).status,
     ).toBe(403);
   });
+
+  it("a group admin can edit resources in its subtree but not move one out of it (SE-9)", async () => {
+    const g = await adminToken(t, "user_fin_manager", "group_admin", "resources:manage", {
+      groupId: "group_finance",
+    });
+    const edit = await req("PATCH", `${S}/invoice_001`, { display_name: "Edited by group admin" }, g);
+    expect(edit.status).toBe(200);
+    const move = await req("PATCH", `${S}/invoice_001`, { group_id: "group_legal" }, g);
+    expect(move.status).toBe(403);
+    expect(move.body.error.code).toBe("ADMIN_PERMISSION_REQUIRED");
+    const ungroup = await req("PATCH", `${S}/invoice_001`, { group_id: null }, g);
+    expect(ungroup.status).toBe(403);
+    const row = await t.deps.db
+      .selectFrom("resources")
+      .select("group_id")
+      .where("id", "=", "invoice_001")
+      .executeTakeFirstOrThrow();
+    expect(row.group_id).toBe("group_finance_apac");
+    // Within its subtree the move is fine.
+    expect((await req("PATCH", `${S}/invoice_001`, { group_id: "group_finance" }, g)).status).toBe(200);
+  });
 });
