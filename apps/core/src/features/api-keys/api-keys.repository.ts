@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { DB, NewRow, Row } from "@plystra/db";
 import type { Kysely, Transaction } from "kysely";
 import { notFound } from "../../http/errors.ts";
@@ -72,6 +73,20 @@ export function revokeApiKeyRow(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Live keys minted (directly or transitively) by the given key, via `created_by_api_key_id`. */
+export async function liveDescendantKeyIds(db: Db, id: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    WITH RECURSIVE kids AS (
+      SELECT k.id FROM api_keys k WHERE k.created_by_api_key_id = ${id}
+      UNION
+      SELECT k.id FROM api_keys k JOIN kids ON k.created_by_api_key_id = kids.id
+    )
+    SELECT kids.id FROM kids JOIN api_keys k ON k.id = kids.id
+    WHERE k.status <> 'revoked' AND k.revoked_at IS NULL
+    ORDER BY kids.id`.execute(db);
+  return r.rows.map((x) => x.id);
 }
 
 export interface ApiKeyListFilter {

@@ -15,6 +15,7 @@ import {
   getApiKey,
   insertApiKey,
   listApiKeys,
+  liveDescendantKeyIds,
   revokeApiKeyRow,
   toApiKeyDto,
 } from "./api-keys.repository.ts";
@@ -45,6 +46,21 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
   if (body.expires_at && new Date(body.expires_at).getTime() <= now.getTime()) {
     throw validationError("expires_at", "must be in the future");
   }
+  // A key minted by a key never outlives it: no expiry (or a later one) than the parent's is capped.
+  let expiresAt: Date | null = body.expires_at ? new Date(body.expires_at) : null;
+  if (p.kind === "api_key") {
+    const parent = await deps.db
+      .selectFrom("api_keys")
+      .select("expires_at")
+      .where("id", "=", p.apiKeyId)
+      .executeTakeFirst();
+    const parentExpiry = parent?.expires_at ? new Date(parent.expires_at) : null;
+    if (parentExpiry && (!expiresAt || expiresAt > parentExpiry)) {
+      if (expiresAt)
+        throw validationError("expires_at", "must not be later than the creating API key's expiry");
+      expiresAt = parentExpiry;
+    }
+  }
   const at = { spaceId: scope.spaceId, groupId: scope.groupId, groupPath: scope.groupPath };
   if (!allows(p, { permission: "api_keys:create", ...at }, false)) {
     throw denied("api_keys:create", "The credential cannot create an API key for this scope.");
@@ -74,7 +90,7 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
         group_id: scope.groupId,
         permission_keys: JSON.stringify(permissionKeys),
         status: body.status ?? "active",
-        expires_at: body.expires_at ? new Date(body.expires_at) : null,
+        expires_at: expiresAt,
         created_by_user_id: p.kind === "session" ? p.userId : null,
         created_by_member_id: actor?.member_id ?? null,
         created_by_api_key_id: p.kind === "api_key" ? p.apiKeyId : null,
@@ -142,6 +158,22 @@ export async function revokeApiKey(
       before: toApiKeyDto(existing),
       after: toApiKeyDto(updated),
     });
+    // Keys this key minted die with it: a revoked credential must not live on through its children.
+    for (const childId of await liveDescendantKeyIds(trx, id)) {
+      const child = await revokeApiKeyRow(trx, childId, {
+        now,
+        byUserId: p.kind === "session" ? p.userId : null,
+        reason: `parent API key ${id} revoked`,
+      });
+      await recordMutation(trx, c, {
+        action: "api_key.revoked",
+        resource_type: "api_key",
+        resource_id: childId,
+        space_id: child.space_id,
+        after: toApiKeyDto(child),
+        details: { cascade_from: id },
+      });
+    }
     return updated;
   });
   return toApiKeyDto(row);

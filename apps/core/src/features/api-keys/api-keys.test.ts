@@ -378,3 +378,48 @@ describe("list", () => {
     expect(badCursor.status).toBe(400);
   });
 });
+
+describe("keys minted by keys", () => {
+  it("never outlive their parent: expiry is capped, a later one is refused, and revoking the parent revokes them", async () => {
+    const parentExpiry = new Date(t.deps.now().getTime() + 3_600_000);
+    const parent = await create(root, {
+      name: "minter",
+      level: "instance",
+      permission_keys: ["api_keys:create", "api_keys:read", "instance:read"],
+      expires_at: parentExpiry.toISOString(),
+    });
+    expect(parent.status).toBe(201);
+    const mint = (body: Record<string, unknown>) =>
+      t.request("POST", "/api/v1/api-keys", { apiKey: parent.body.data.api_key, body });
+    const child = await mint({ name: "child", level: "instance", permission_keys: ["instance:read"] });
+    expect(child.status).toBe(201);
+    expect(new Date(child.body.data.expires_at).getTime()).toBe(parentExpiry.getTime());
+    const later = await mint({
+      name: "too-long",
+      level: "instance",
+      permission_keys: ["instance:read"],
+      expires_at: new Date(parentExpiry.getTime() + 60_000).toISOString(),
+    });
+    expect(later.status).toBe(400);
+    expect(later.body.error.details.field).toBe("expires_at");
+    const grandchild = await t.request("POST", "/api/v1/api-keys", {
+      apiKey: parent.body.data.api_key,
+      body: { name: "gc-parent", level: "instance", permission_keys: ["api_keys:create", "instance:read"] },
+    });
+    const gc = await t.request("POST", "/api/v1/api-keys", {
+      apiKey: grandchild.body.data.api_key,
+      body: { name: "grandchild", level: "instance", permission_keys: ["instance:read"] },
+    });
+    expect(gc.status).toBe(201);
+    expect(
+      (await t.request("POST", `/api/v1/api-keys/${parent.body.data.id}/revoke`, { token: root, body: {} }))
+        .status,
+    ).toBe(200);
+    for (const k of [child, grandchild, gc]) {
+      const me = await t.request("GET", "/api/v1/admin/me", { apiKey: k.body.data.api_key });
+      expect(me.status).toBe(401);
+      const row = await t.request("GET", `/api/v1/api-keys/${k.body.data.id}`, { token: root });
+      expect(row.body.data.status).toBe("revoked");
+    }
+  });
+});
