@@ -258,6 +258,12 @@ export interface SessionsTable extends Stamped {
   revoked_reason: string | null;
 }
 
+export interface SessionRotatedRefreshTokensTable {
+  token_hash: string;
+  session_id: string;
+  rotated_at: DefaultTs;
+}
+
 export interface LoginThrottlesTable {
   key: string;
   failures: Defaulted<number>;
@@ -292,6 +298,7 @@ export interface DB {
   admin_grants: AdminGrantsTable;
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
+  session_rotated_refresh_tokens: SessionRotatedRefreshTokensTable;
   login_throttles: LoginThrottlesTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -92,9 +92,17 @@ export async function rotateSession(
     .where("user_id", "in", (eb) =>
       eb.selectFrom("users").select("id").where("status", "=", "active").where("deleted_at", "is", null),
     )
-    .returning(["id", "refresh_expires_at"])
+    .returning(["id", "refresh_expires_at", "previous_refresh_token_hash"])
     .executeTakeFirst();
   if (!row) return null;
+  if (row.previous_refresh_token_hash) {
+    // Remember every rotated-away token of the session for reuse detection (not only the last).
+    await db
+      .insertInto("session_rotated_refresh_tokens")
+      .values({ token_hash: row.previous_refresh_token_hash, session_id: row.id, rotated_at: args.now })
+      .onConflict((oc) => oc.column("token_hash").doNothing())
+      .execute();
+  }
   return {
     sessionId: row.id,
     accessToken,
@@ -113,7 +121,19 @@ export async function revokeOnRefreshReuse(db: Db, refreshHashes: string[], now:
   const rows = await db
     .updateTable("sessions")
     .set({ revoked_at: now, revoked_reason: "refresh_token_reuse", updated_at: now })
-    .where("previous_refresh_token_hash", "in", refreshHashes)
+    .where((eb) =>
+      eb.or([
+        eb("previous_refresh_token_hash", "in", refreshHashes),
+        eb(
+          "id",
+          "in",
+          eb
+            .selectFrom("session_rotated_refresh_tokens")
+            .select("session_id")
+            .where("token_hash", "in", refreshHashes),
+        ),
+      ]),
+    )
     .where("revoked_at", "is", null)
     .returning("id")
     .execute();

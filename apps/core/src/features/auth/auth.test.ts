@@ -208,6 +208,18 @@ describe("refresh", () => {
     expect(row.revoked_reason).toBe("refresh_token_reuse");
   });
 
+  it("a refresh token from several rotations ago is reuse too and revokes the session", async () => {
+    const u = await seedLoginUser(t, "user_reuse_old");
+    const refresh = (token: string) =>
+      t.request("POST", "/api/v1/auth/refresh", { body: { refresh_token: token } });
+    const rt1 = (await login(t, u.email)).body.data.refresh_token;
+    const rt2 = (await refresh(rt1)).body.data.refresh_token;
+    const latest = (await refresh(rt2)).body.data;
+    expect((await refresh(rt1)).status).toBe(401);
+    expect((await context(latest.access_token)).status).toBe(401);
+    expect((await refresh(latest.refresh_token)).status).toBe(401);
+  });
+
   it("expires access tokens after 15 minutes and refresh tokens after 30 days", async () => {
     const u = await seedLoginUser(t, "user_ttl");
     const d = (await login(t, u.email)).body.data;
