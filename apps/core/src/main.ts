@@ -16,7 +16,13 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config);
-  const database = await openConfiguredDatabase(config);
+  let database: Awaited<ReturnType<typeof openConfiguredDatabase>>;
+  try {
+    database = await openConfiguredDatabase(config);
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, "cannot open the database");
+    process.exit(1);
+  }
   try {
     await prepareSchema(database, config, logger);
   } catch (err) {

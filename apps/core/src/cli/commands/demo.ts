@@ -1,4 +1,4 @@
-import { migrateUp } from "@plystra/db";
+import { migrateUp, openDatabase } from "@plystra/db";
 import { openConfiguredDatabase } from "../../bootstrap.ts";
 import { DEMO_CASES, explainCase, formatDecision } from "../../features/demo/demo.explain.ts";
 import { seedDemo } from "../../features/demo/demo.seed.ts";
@@ -9,7 +9,9 @@ export const demoCommands: Command[] = [
     name: "demo explain",
     summary: "print the four Finance Reviewer demo decisions with their scope checks",
     async run({ config }) {
-      const database = await openConfiguredDatabase(config);
+      // The demo is deterministic: on the embedded default it runs on a private in-memory copy, so it
+      // works (and never touches the data directory) while the development server is running.
+      const database = config.databaseUrl ? await openConfiguredDatabase(config) : await openDatabase({});
       try {
         if (config.isProduction) {
           process.stderr.write("demo explain: refusing to seed demo data in production mode\n");
