@@ -151,7 +151,9 @@ function startCluster(port: number): Cluster {
       PGPORT_THROWAWAY: String(port),
       PG_DURABLE: "1",
       PG_EXTRA_OPTS:
-        "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.track_planning=on",
+        "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.track_planning=on" +
+        // Extra server settings to compare tunings (durability settings must stay on).
+        (process.env.BENCH_PG_OPTS ? ` ${process.env.BENCH_PG_OPTS}` : ""),
     },
     encoding: "utf8",
   });
