@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.ts";
 import { resolveEntityScope } from "../security/entity-scope.ts";
 import { allows, groupReachPaths, type Requirement } from "../security/policy.ts";
-import { authenticate } from "../security/authenticate.ts";
+import { assertKeyLive, authenticate, keyLivenessPending } from "../security/authenticate.ts";
 import { AppError } from "./errors.ts";
 import { ROUTE_TABLE, type RouteRule } from "./route-table.ts";
 import type { AppEnv } from "./types.ts";
@@ -83,6 +83,9 @@ export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
     if (!allows(principal, req) && !subtree && !reachList) {
       throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: access.permission });
     }
-    return next();
+    await next();
+    // A deferred key whose handler ended without reading its liveness (an early 400, say) must not
+    // get that answer if it is dead: it gets the 401 the guard would have given.
+    if (keyLivenessPending(principal)) await assertKeyLive(deps, principal);
   };
 }

@@ -189,13 +189,11 @@ FROM api_keys k LEFT JOIN groups gr ON gr.id = k.group_id
 WHERE k.id = ${parsed.id}`.execute(deps.db);
   const row = rows[0];
   if (!row) return null;
-  const match = hashMatches(deps, plaintext, row.key_hash);
-  const expiresAtMs = row.expires_at ? new Date(row.expires_at).getTime() : null;
-  if (!match || row.status !== "active" || row.revoked_at || row.deleted_at) {
+  if (!hashMatches(deps, plaintext, row.key_hash) || !keyRowLive(row, now.getTime())) {
     keyCache(deps).delete(row.id);
     return null;
   }
-  if (expiresAtMs !== null && expiresAtMs <= now.getTime()) return null;
+  const expiresAtMs = row.expires_at ? new Date(row.expires_at).getTime() : null;
   const entry: CachedKey = {
     keyHash: row.key_hash,
     level: row.level as CachedKey["level"],
@@ -211,6 +209,19 @@ WHERE k.id = ${parsed.id}`.execute(deps.db);
   return keyPrincipal(row.id, entry, false);
 }
 
+/** A key row authenticates only while active, unrevoked, undeleted and unexpired. */
+function keyRowLive(
+  row: { status: string; revoked_at: unknown; deleted_at: unknown; expires_at: Date | string | null },
+  nowMs: number,
+): boolean {
+  return (
+    row.status === "active" &&
+    !row.revoked_at &&
+    !row.deleted_at &&
+    (!row.expires_at || new Date(row.expires_at).getTime() > nowMs)
+  );
+}
+
 /**
  * Completes a deferred API-key authentication with the liveness the handler read in its own
  * statement (the authz context statement's `key_live`). Must run before the handler decides, answers a data-dependent
@@ -223,13 +234,14 @@ export function confirmKeyLiveness(deps: Deps, principal: Principal, live: boole
     keyCache(deps).delete(principal.apiKeyId);
     throw new AppError("AUTHENTICATION_REQUIRED");
   }
+  principal.livenessPending = false;
   touchLastUsed(deps, principal.apiKeyId, deps.now());
 }
 
 /**
- * For error paths that end a deferred-liveness request before its context statement ran: reads the
- * key's liveness on its own, so a revoked or expired key still answers 401 rather than the 400/403
- * its request would otherwise have earned. No-op when liveness is not pending.
+ * For a deferred-liveness request that ended before its handler read liveness (a 400 on the body,
+ * say): reads the key's liveness on its own, so a revoked or expired key still answers 401 rather
+ * than the 400/403 its request would otherwise have earned. No-op when liveness is not pending.
  */
 export async function assertKeyLive(deps: Deps, principal: Principal): Promise<void> {
   if (principal.kind !== "api_key" || !principal.livenessPending) return;
@@ -238,13 +250,7 @@ export async function assertKeyLive(deps: Deps, principal: Principal): Promise<v
     .select(["status", "revoked_at", "deleted_at", "expires_at"])
     .where("id", "=", principal.apiKeyId)
     .executeTakeFirst();
-  const live =
-    !!row &&
-    row.status === "active" &&
-    !row.revoked_at &&
-    !row.deleted_at &&
-    (!row.expires_at || new Date(row.expires_at).getTime() > deps.now().getTime());
-  confirmKeyLiveness(deps, principal, live);
+  confirmKeyLiveness(deps, principal, !!row && keyRowLive(row, deps.now().getTime()));
 }
 
 /** Whether the principal's key still needs its liveness read (`confirmKeyLiveness`). */

@@ -1,6 +1,7 @@
 import {
   type ActorRef,
   buildInlineContext,
+  compactExplanation,
   buildInlineTarget,
   type Decision,
   type DecisionContext,
@@ -155,6 +156,20 @@ function redactDecision(d: Decision): Decision {
     ...d,
     target: { ...d.target, resource },
     resource_registry: { resource_type: rt, action: ra, mapping: rm },
+  };
+}
+
+/** The compact check answer (`/authz/check`, and `authorization` beside Data Console rows). */
+export function checkResponse(decision: Decision) {
+  return {
+    allow: decision.decision === "allow",
+    decision: decision.decision,
+    deny_code: decision.deny_code,
+    reason: decision.reason,
+    trace_id: decision.trace_id,
+    audit_log_id: decision.audit.audit_log_id,
+    audit: decision.audit,
+    explanation: compactExplanation(decision),
   };
 }
 

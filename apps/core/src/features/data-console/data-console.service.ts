@@ -1,4 +1,3 @@
-import { compactExplanation } from "@plystra/engine";
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
@@ -7,27 +6,11 @@ import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { requireSession } from "../../security/authenticate.ts";
 import { type Ctx, immutable, inTransaction } from "../_crud/crud.ts";
-import { type CheckOptions, runCheck } from "../authz/authz.service.ts";
+import { type CheckOptions, checkResponse, runCheck } from "../authz/authz.service.ts";
 import { getResource, type ResourceRow } from "../resources/resources.repository.ts";
 import { createResource, updateResource } from "../resources/resources.service.ts";
 import { findDataTable } from "./data-console.repository.ts";
 import type { createDataRowBody, updateDataRowBody } from "./data-console.schemas.ts";
-
-type Decision = Awaited<ReturnType<typeof runCheck>>["decision"];
-
-/** The check summary returned beside the row (same shape as `/authz/check`). */
-export function authorizationDto(d: Decision) {
-  return {
-    allow: d.decision === "allow",
-    decision: d.decision,
-    deny_code: d.deny_code,
-    reason: d.reason,
-    trace_id: d.trace_id,
-    audit_log_id: d.audit.audit_log_id,
-    audit: d.audit,
-    explanation: compactExplanation(d),
-  };
-}
 
 /** Data Console mutations only touch `internal_table` mappings on the `resources` mirror. */
 export async function requireDataTable(deps: Deps, resourceType: string) {
@@ -170,7 +153,7 @@ export async function createDataRow(
     proposedTarget,
   });
   const row = await createResource(deps, c, { ...fields, id, resource_type: resourceType });
-  return { row, authorization: authorizationDto(decision) };
+  return { row, authorization: checkResponse(decision) };
 }
 
 export async function updateDataRow(
@@ -207,7 +190,7 @@ export async function updateDataRow(
     decision = await authorize(deps, c, principal, before, "update", actor, { proposedTarget });
   }
   const row = await updateResource(deps, c, before.space_id, id, patch, "data:manage");
-  return { row, authorization: authorizationDto(decision) };
+  return { row, authorization: checkResponse(decision) };
 }
 
 /** Soft delete: status `deleted` (the row stays readable, and checks on it deny). */
@@ -235,5 +218,5 @@ export async function deleteDataRow(deps: Deps, c: Ctx, resourceType: string, id
     });
     return after;
   });
-  return { row, authorization: authorizationDto(decision) };
+  return { row, authorization: checkResponse(decision) };
 }
