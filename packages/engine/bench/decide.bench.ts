@@ -2,52 +2,13 @@
 // Numbers are for comparing engine changes on one machine, not a service-level claim: the HTTP path
 // adds the context load and the audit write.
 import { buildInlineContext, compactExplanation, decide } from "../src/index.ts";
-import type { Candidate, DecisionContext, GroupSnap, InlineCheckInput } from "../src/index.ts";
+import type { DecisionContext, GroupSnap, InlineCheckInput } from "../src/index.ts";
+import { candidate, registry } from "../src/test-fixtures.ts";
 
 const SPACE = "space_acme";
 const group = (id: string, path: string): GroupSnap => ({ id, space_id: SPACE, path, status: "active" });
 const ANCHOR_DEEP = group("group_emea_fin", "corp.emea.finance");
 const TARGET = group("group_emea_fin_ap_team7", "corp.emea.finance.payables.accounts.team7");
-
-function cand(key: string, scope: string, anchor: GroupSnap | null): Candidate {
-  return {
-    role: { id: `role_${key}`, key, space_id: SPACE },
-    permission: { id: `perm_invoice_approve_${scope}`, resource: "invoice", action: "approve", scope },
-    scope_anchor: anchor,
-    member_role_space_id: SPACE,
-  };
-}
-
-const registry = {
-  resource_type: {
-    id: "rt_invoice",
-    key: "invoice",
-    display_name: "Invoice",
-    status: "active",
-    source: "core",
-  },
-  action: {
-    id: "ra_invoice_approve",
-    resource_type_id: "rt_invoice",
-    key: "approve",
-    display_name: "Approve",
-    risk_level: "high",
-    audit_default: true,
-  },
-  mapping: {
-    id: "rm_invoice",
-    resource_type_id: "rt_invoice",
-    storage_kind: "internal_table",
-    table_name: "resources",
-    id_field: "id",
-    space_field: "space_id",
-    group_field: "group_id",
-    owner_member_field: "owner_member_id",
-    visibility_field: "visibility",
-    metadata_field: "metadata",
-    status: "active",
-  },
-};
 
 /** Four candidates, the covering one last, deep group_tree path, binding with an expiry. */
 const ctx: DecisionContext = {
@@ -75,7 +36,7 @@ const ctx: DecisionContext = {
     },
     space: { id: SPACE, name: "Acme", status: "active" },
   },
-  registry,
+  registry: registry(),
   target: {
     resource: {
       id: "invoice_001",
@@ -93,10 +54,10 @@ const ctx: DecisionContext = {
     group: TARGET,
   },
   candidates: [
-    cand("auditor", "group", group("group_legal", "corp.emea.legal")),
-    cand("clerk", "self", null),
-    cand("lead", "group_tree", group("group_apac_fin", "corp.apac.finance")),
-    cand("reviewer", "group_tree", ANCHOR_DEEP),
+    candidate("group", group("group_legal", "corp.emea.legal"), "auditor"),
+    candidate("self", null, "clerk"),
+    candidate("group_tree", group("group_apac_fin", "corp.apac.finance"), "lead"),
+    candidate("group_tree", ANCHOR_DEEP, "reviewer"),
   ],
   now: new Date("2025-06-01T12:00:00.000Z"),
   trace_id: "trace_01JZBENCH",
@@ -112,7 +73,7 @@ const inline: InlineCheckInput = {
     { role_key: "auditor", scope: "group", scope_anchor_group_path: "corp.emea.legal" },
     { role_key: "reviewer", scope: "group_tree", scope_anchor_group_path: ANCHOR_DEEP.path },
   ],
-  registry,
+  registry: registry(),
   now: new Date("2025-06-01T12:00:00.000Z"),
   trace_id: "trace_inline",
   audit_log_id: "audit_inline",

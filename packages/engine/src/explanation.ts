@@ -1,4 +1,5 @@
 import type { Decision, MatchedCandidate } from "./types.ts";
+import { SCOPE_DENY_CODES } from "./deny-codes.ts";
 
 /** The compact `explanation` of a check response (DESIGN.md §1, "Check response"). */
 export interface CompactExplanation {
@@ -54,13 +55,7 @@ function decidingCandidate(decision: Decision): MatchedCandidate | null {
     return null;
   }
   const code = decision.deny_code;
-  if (
-    code !== "SCOPE_OUT_OF_BOUNDS" &&
-    code !== "SCOPE_ANCHOR_MISSING" &&
-    code !== "TARGET_GROUP_MISSING" &&
-    code !== "GLOBAL_SCOPE_DISABLED"
-  )
-    return null;
+  if (code === null || !(SCOPE_DENY_CODES as readonly string[]).includes(code)) return null;
   // Scope deny codes only ever come from step 8 (the candidates), so the first candidate with the
   // same code is the one that decided.
   for (const c of list) if (!c.scope_check.covered && c.scope_check.deny_code === code) return c;

@@ -14,9 +14,7 @@ export type Scope = (typeof SCOPES)[number];
 
 /** Type guard for a known scope string. */
 export function isScope(value: unknown): value is Scope {
-  return (
-    value === "self" || value === "group" || value === "group_tree" || value === "space" || value === "global"
-  );
+  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
 }
 
 /** Wire-visible rule strings of the scope checks (upstream texts). */

@@ -18,7 +18,13 @@ beforeAll(async () => {
   setMaxBodyBytes(LIMIT);
   const app = new Hono<AppEnv>();
   app.post("/echo", async (c) => c.json(await parseBody(c, z.strictObject({ text: z.string() }))));
-  app.onError((err, c) => c.json({ code: (err as AppError).code, message: err.message }, 400));
+  // Render the real status so a 500-class failure cannot pass as a 400.
+  app.onError((err, c) =>
+    c.json(
+      { code: (err as AppError).code ?? "INTERNAL", message: err.message },
+      ((err as AppError).status ?? 500) as 400,
+    ),
+  );
   await new Promise<void>((resolve) => {
     server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve());
   });

@@ -76,11 +76,14 @@ export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
         req.groupPath = stored.groupPath;
       }
     }
-    const subtree =
-      !!scope?.subtreeList && groupReachPaths(principal, req.permission, req.spaceId ?? null).length > 0;
+    // subtreeList: group admins pass a Space-wide list that the handler narrows to their subtree.
     // reachList: without a Space to narrow to, holding the key anywhere suffices; the handler filters.
-    const reachList = !!scope?.reachList && !req.spaceId && allows(principal, req, true);
-    if (!allows(principal, req) && !subtree && !reachList) {
+    // Both are only consulted when the plain check fails.
+    if (
+      !allows(principal, req) &&
+      !(scope?.subtreeList && groupReachPaths(principal, req.permission, req.spaceId ?? null).length > 0) &&
+      !(scope?.reachList && !req.spaceId && allows(principal, req, true))
+    ) {
       throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: access.permission });
     }
     await next();

@@ -1,3 +1,4 @@
+import { isGroupTreeCovered } from "@plystra/engine";
 import type { Principal, PrincipalGrant } from "../http/types.ts";
 
 /**
@@ -43,10 +44,6 @@ export interface Requirement {
 const HANDLER_RESOLVED = (key: string) =>
   key.startsWith("api_keys:") || key.startsWith("admin_grants:") || key === "authz:check";
 
-function pathCovers(anchor: string, target: string): boolean {
-  return target === anchor || target.startsWith(`${anchor}.`);
-}
-
 interface Reach {
   level: "instance" | "space" | "group";
   spaceId: string | null;
@@ -63,7 +60,7 @@ function reachCovers(reach: Reach, req: Requirement, allowUnscoped: boolean): bo
   if (!req.groupId) return false;
   if (req.spaceId && reach.spaceId && req.spaceId !== reach.spaceId) return false;
   if (req.groupId === reach.groupId) return true;
-  return !!req.groupPath && !!reach.groupPath && pathCovers(reach.groupPath, req.groupPath);
+  return !!req.groupPath && !!reach.groupPath && isGroupTreeCovered(reach.groupPath, req.groupPath);
 }
 
 function grantReach(g: PrincipalGrant): Reach {
