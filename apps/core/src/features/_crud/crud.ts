@@ -176,6 +176,8 @@ export interface TransitionSpec<T extends { id: string; status: string; deleted_
   set?: Record<string, unknown>;
   /** Treats the row as already transitioned (e.g. a soft-deleted binding). */
   done?: (dto: T) => boolean;
+  /** Extra invariant checked inside the transaction, before the write (may lock rows). */
+  check?: (trx: Transaction<DB>, before: T) => Promise<void>;
   details?: Record<string, unknown>;
 }
 
@@ -202,6 +204,7 @@ export async function transition<T extends { id: string; status: string; deleted
           { status: before.status, target_status: spec.to },
         );
       }
+      await spec.check?.(trx, before);
       await updateRow(trx, spec.table, before.id, { status: spec.to, updated_at: deps.now(), ...spec.set });
     },
     after: (trx) => spec.load(trx),

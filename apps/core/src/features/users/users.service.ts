@@ -1,8 +1,11 @@
+import type { DB } from "@plystra/db";
+import type { Transaction } from "kysely";
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { isSuperAdmin } from "../../security/policy.ts";
+import { listLiveGrantsOfUser, liveSuperAdminGrantIds } from "../admin/admin.repository.ts";
 import { assertPasswordPolicy, hashPassword, passwordParams } from "../../security/passwords.ts";
 import { auditSpace, type Ctx, immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
@@ -21,47 +24,30 @@ async function newPasswordHash(deps: Deps, password: string | null | undefined):
 /**
  * Anti-escalation for account takeover: a user holding an instance-level admin grant can only be
  * changed (password, email, status) by itself or by an instance super admin session — otherwise a
- * `users:manage` holder could reset a super admin's password and log in as them. Disabling the
- * last user with a live super admin grant is refused like revoking the last grant.
+ * `users:manage` holder could reset a super admin's password and log in as them.
  */
-async function assertMayManageUser(deps: Deps, c: Ctx, userId: string, disabling: boolean): Promise<void> {
+async function assertMayManageUser(deps: Deps, c: Ctx, userId: string): Promise<void> {
   const principal = c.get("principal");
-  const now = deps.now();
-  const grants = await deps.db
-    .selectFrom("admin_grants")
-    .select("level")
-    .where("user_id", "=", userId)
-    .where("level", "in", ["instance_super_admin", "instance_admin"])
-    .where("status", "=", "active")
-    .where("revoked_at", "is", null)
-    .where("deleted_at", "is", null)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-    .execute();
-  if (!grants.length) return;
-  const self = principal?.kind === "session" && principal.userId === userId;
-  if (!self && !isSuperAdmin(principal)) {
-    throw new AppError(
-      "ADMIN_PERMISSION_REQUIRED",
-      "Only an instance super admin can change a user who holds instance-level admin grants.",
-      { permission: "users:manage", reason: "target holds instance-level admin grants" },
-    );
-  }
-  if (disabling && grants.some((g) => g.level === "instance_super_admin")) {
-    const others = await deps.db
-      .selectFrom("admin_grants as g")
-      .innerJoin("users as u", "u.id", "g.user_id")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("g.level", "=", "instance_super_admin")
-      .where("g.user_id", "<>", userId)
-      .where("g.status", "=", "active")
-      .where("g.revoked_at", "is", null)
-      .where("g.deleted_at", "is", null)
-      .where((eb) => eb.or([eb("g.expires_at", "is", null), eb("g.expires_at", ">", now)]))
-      .where("u.status", "=", "active")
-      .where("u.deleted_at", "is", null)
-      .executeTakeFirstOrThrow();
-    if (Number(others.n) === 0) throw new AppError("LAST_SUPER_ADMIN");
-  }
+  const grants = await listLiveGrantsOfUser(deps.db, userId, deps.now());
+  if (!grants.some((g) => g.level === "instance_super_admin" || g.level === "instance_admin")) return;
+  if (principal?.kind === "session" && principal.userId === userId) return;
+  if (isSuperAdmin(principal)) return;
+  throw new AppError(
+    "ADMIN_PERMISSION_REQUIRED",
+    "Only an instance super admin can change a user who holds instance-level admin grants.",
+    { permission: "users:manage", reason: "target holds instance-level admin grants" },
+  );
+}
+
+/**
+ * Disabling a user must leave a live super admin, like revoking a grant: the live super admin
+ * grants are locked (as the grant revoke does) so concurrent disables/revokes serialise.
+ */
+async function assertNotLastSuperAdmin(trx: Transaction<DB>, userId: string, now: Date): Promise<void> {
+  const live = await liveSuperAdminGrantIds(trx, now, { lock: true });
+  if (!live.length) return;
+  const own = new Set((await listLiveGrantsOfUser(trx, userId, now)).map((g) => g.id));
+  if (live.every((id) => own.has(id))) throw new AppError("LAST_SUPER_ADMIN");
 }
 
 export async function createUser(deps: Deps, c: Ctx, body: z.output<typeof createUserBody>) {
@@ -97,7 +83,7 @@ export async function createUser(deps: Deps, c: Ctx, body: z.output<typeof creat
 export async function updateUser(deps: Deps, c: Ctx, { id }: Target, body: z.output<typeof updateUserBody>) {
   const { actor: _a, id: bodyId, audit_space_id, password, ...patch } = body;
   immutable("id", id, bodyId);
-  await assertMayManageUser(deps, c, id, patch.status === "disabled");
+  await assertMayManageUser(deps, c, id);
   const space = await auditSpace(deps.db, audit_space_id);
   const passwordHash = await newPasswordHash(deps, password);
   const now = deps.now();
@@ -110,6 +96,7 @@ export async function updateUser(deps: Deps, c: Ctx, { id }: Target, body: z.out
     values: patch,
     conflict: "CONFLICT",
     check: async (trx) => {
+      if (patch.status === "disabled") await assertNotLastSuperAdmin(trx, id, now);
       if (!passwordHash) return undefined;
       await revokeUserSessions(trx, id, "password_changed", now);
       return { password_hash: passwordHash, password_changed_at: now };
@@ -125,7 +112,7 @@ export async function setUserStatus(
   to: "active" | "disabled",
   auditSpaceId?: string,
 ) {
-  await assertMayManageUser(deps, c, id, to === "disabled");
+  await assertMayManageUser(deps, c, id);
   const space = await auditSpace(deps.db, auditSpaceId);
   return transition(deps, c, {
     table: "users",
@@ -134,6 +121,7 @@ export async function setUserStatus(
     to,
     from: to === "active" ? ["disabled"] : ["active"],
     load: (trx) => getUser(trx, id),
+    check: to === "disabled" ? (trx) => assertNotLastSuperAdmin(trx, id, deps.now()) : undefined,
     spaceOf: () => space,
   });
 }
