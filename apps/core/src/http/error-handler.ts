@@ -20,17 +20,15 @@ export function renderError(c: Context<AppEnv>, err: AppError, config: Pick<Conf
 }
 
 /**
- * PostgreSQL data errors caused by the request's own values (a NUL character in a path or query
- * parameter, a value that does not parse as the column's type). They are the caller's mistake:
- * answer 400, never 500.
+ * PostgreSQL data errors that only a request's own raw values can cause (a NUL character in a path
+ * or query parameter, a timestamp PostgreSQL cannot represent). Everything typed is validated
+ * before it reaches SQL, so other data errors stay 500s: they would be our bugs.
  */
 const INPUT_DATA_ERRORS: Record<string, string> = {
   "22021": "contains a character that cannot be stored (such as U+0000)",
   "22P05": "contains a character that cannot be stored (such as U+0000)",
-  "22P02": "has a value of the wrong type",
   "22007": "has an invalid date/time value",
   "22008": "has a date/time value out of range",
-  "22003": "has a numeric value out of range",
 };
 
 /** app.onError: AppError → envelope; anything else → safe 500 and a log line with the request id. */

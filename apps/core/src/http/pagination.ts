@@ -27,12 +27,27 @@ export function encodeCursor(list: string, key: (string | number)[]): string {
   return Buffer.from(JSON.stringify({ l: list, k: key } satisfies CursorBody)).toString("base64url");
 }
 
-/** Decodes a cursor issued by `list`; anything else is a 400 naming `cursor`. */
-export function decodeCursor(list: string, cursor: string | undefined): (string | number)[] | null {
+/**
+ * Decodes a cursor issued by `list` whose key has the given shape (default: one string id);
+ * anything else — another list's cursor, a tampered key — is a 400 naming `cursor`.
+ */
+export function decodeCursor(
+  list: string,
+  cursor: string | undefined,
+  shape: readonly ("string" | "number")[] = ["string"],
+): (string | number)[] | null {
   if (!cursor) return null;
   try {
     const body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorBody;
-    if (body && body.l === list && Array.isArray(body.k)) return body.k;
+    const k = body?.k;
+    if (
+      body.l === list &&
+      Array.isArray(k) &&
+      k.length === shape.length &&
+      k.every((v, i) => (shape[i] === "number" ? Number.isSafeInteger(v) : typeof v === "string"))
+    ) {
+      return k;
+    }
   } catch {
     /* fall through */
   }

@@ -66,7 +66,7 @@ export async function listAuditLogs(
   args: { filter: AuditFilter; reach: Reach; limit: number; cursor?: string },
 ): Promise<{ items: AuditRow[]; pagination: Pagination }> {
   const f = args.filter;
-  const after = decodeCursor(LIST, args.cursor);
+  const after = decodeCursor(LIST, args.cursor, ["number"]);
   let q = db.selectFrom("audit_logs").select(LIST_COLUMNS);
   for (const col of [
     "space_id",
