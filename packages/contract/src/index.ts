@@ -14,6 +14,10 @@
  * const known = DENY_CODES.includes("SCOPE_OUT_OF_BOUNDS");
  * ```
  */
+import {
+  DENY_CODES as SPEC_DENY_CODES,
+  ERROR_CODES as SPEC_ERROR_CODES,
+} from "../../../openapi/tools/build-spec.mjs";
 import { fileURLToPath } from "node:url";
 import type { components, operations, paths } from "./generated/openapi.ts";
 
@@ -51,72 +55,15 @@ export type AuthzExplanation = Schemas["ApiOpenAPIAuthzExplanation"];
 export type AuthzDecision = Schemas["ApiOpenAPIAuthzDecision"];
 export type AuthzAuditContext = Schemas["AuthzAuditContext"];
 
-/** Every `error.code` the API can answer with. */
-export const ERROR_CODES = [
-  "VALIDATION_FAILED",
-  "AUTHENTICATION_REQUIRED",
-  "SESSION_EXPIRED",
-  "METRICS_TOKEN_REQUIRED",
-  "ADMIN_PERMISSION_REQUIRED",
-  "INLINE_CONTEXT_REQUIRES_API_KEY",
-  "ACTIVE_MEMBER_REQUIRED",
-  "REGISTRATION_DISABLED",
-  "AUTHORIZATION_DENIED",
-  "NOT_FOUND",
-  "FEATURE_DISABLED",
-  "USER_NOT_FOUND",
-  "SPACE_NOT_FOUND",
-  "GROUP_NOT_FOUND",
-  "MEMBER_NOT_FOUND",
-  "USER_MEMBER_NOT_FOUND",
-  "ROLE_NOT_FOUND",
-  "MEMBER_ROLE_NOT_FOUND",
-  "PERMISSION_NOT_FOUND",
-  "ROLE_PERMISSION_NOT_FOUND",
-  "RESOURCE_TYPE_NOT_FOUND",
-  "RESOURCE_ACTION_NOT_FOUND",
-  "RESOURCE_MAPPING_NOT_FOUND",
-  "RESOURCE_NOT_FOUND",
-  "AUDIT_LOG_NOT_FOUND",
-  "ADMIN_GRANT_NOT_FOUND",
-  "API_KEY_NOT_FOUND",
-  "METHOD_NOT_ALLOWED",
-  "CONFLICT",
-  "USER_CREATE_FAILED",
-  "ADMIN_GRANT_CREATE_FAILED",
-  "API_KEY_CREATE_FAILED",
-  "API_KEY_REVOKE_FAILED",
-  "LAST_SUPER_ADMIN",
-  "INVALID_STATE_TRANSITION",
-  "AUTH_RATE_LIMITED",
-  "INTERNAL_ERROR",
-  "NOT_READY",
-  "REGISTRATION_LOCK_UNAVAILABLE",
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
 /**
- * Every deny code a decision can carry: the thirteen v1.0 engine codes plus the fail-closed
- * `ACTOR_NOT_FOUND` and `RESOURCE_NOT_FOUND`.
+ * Every `error.code` the API can answer with, and every deny code a decision can carry (the
+ * thirteen v1.0 engine codes plus the fail-closed `ACTOR_NOT_FOUND` and `RESOURCE_NOT_FOUND`).
+ * Both lists are the ones the spec generator writes into the enums, so they cannot drift.
  */
-export const DENY_CODES = [
-  "ACTOR_USER_INACTIVE",
-  "ACTOR_MEMBER_INACTIVE",
-  "SPACE_INACTIVE",
-  "USER_MEMBER_REVOKED",
-  "USER_MEMBER_EXPIRED",
-  "CROSS_SPACE_VIOLATION",
-  "NO_MATCHING_PERMISSION",
-  "SCOPE_ANCHOR_MISSING",
-  "TARGET_GROUP_MISSING",
-  "SCOPE_OUT_OF_BOUNDS",
-  "GLOBAL_SCOPE_DISABLED",
-  "INVALID_RESOURCE_TYPE",
-  "INVALID_RESOURCE_ACTION",
-  "ACTOR_NOT_FOUND",
-  "RESOURCE_NOT_FOUND",
-] as const;
-export type DenyCode = (typeof DENY_CODES)[number];
+export type ErrorCode = Schemas["ErrorCode"];
+export type DenyCode = Schemas["DenyCode"];
+export const ERROR_CODES = SPEC_ERROR_CODES as readonly ErrorCode[];
+export const DENY_CODES = SPEC_DENY_CODES as readonly DenyCode[];
 
 /** Permission scopes. `global` is reserved and never allows. */
 export const SCOPES = ["self", "group", "group_tree", "space", "global"] as const;
@@ -161,8 +108,6 @@ export const SPEC_PATH: string = fileURLToPath(new URL("../../../openapi/plystra
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 export type __CatalogueMatchesSpec = [
-  Assert<Equals<ErrorCode, Schemas["ErrorCode"]>>,
-  Assert<Equals<DenyCode, Schemas["DenyCode"]>>,
   Assert<Equals<Scope, Schemas["Scope"]>>,
   Assert<Equals<Decision, Schemas["Decision"]>>,
   Assert<Equals<AdminGrantLevel, Schemas["AdminGrantLevel"]>>,
