@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../http/errors.ts";
 import type { AppEnv, Principal, PrincipalGrant } from "../http/types.ts";
-import { API_KEY_PREFIX, candidateHashes, constantTimeEqualHex, parseApiKey } from "./tokens.ts";
+import { API_KEY_PREFIX, candidateHashes, constantTimeEqual, parseApiKey } from "./tokens.ts";
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
@@ -128,7 +128,7 @@ function hashMatches(deps: Deps, plaintext: string, stored: string): boolean {
   const hashes = candidateHashes(deps.config.apiKeySecret, deps.config.apiKeySecretPrevious, plaintext);
   // Compare against every candidate so timing does not reveal which secret matched.
   let match = false;
-  for (const h of hashes) match = constantTimeEqualHex(h, stored) || match;
+  for (const h of hashes) match = constantTimeEqual(h, stored) || match;
   return match;
 }
 

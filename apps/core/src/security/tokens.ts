@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const ACCESS_TOKEN_PREFIX = "ply_at_";
 export const REFRESH_TOKEN_PREFIX = "ply_rt_";
@@ -19,9 +19,12 @@ export function candidateHashes(primary: string, previous: readonly string[], va
   return [primary, ...previous].map((s) => hmacHex(s, value));
 }
 
-export function constantTimeEqualHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+/**
+ * Constant-time string comparison for secrets and their hashes. Both sides are digested first, so
+ * neither the time nor an exception depends on where or whether their lengths differ.
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
 /** `ply_ak_<id>.<64 hex>`; `key_prefix` is `ply_ak_<id>`. */

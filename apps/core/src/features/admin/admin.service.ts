@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
+import { inTransaction } from "../_crud/crud.ts";
 import { AppError, validationError } from "../../http/errors.ts";
 import type { AppEnv, Principal } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
@@ -38,10 +39,6 @@ function sessionOnly(
   if (p.kind !== "session") {
     throw denied("admin_grants:manage", `Only an authenticated user session can ${verb} admin grants.`);
   }
-}
-
-function isUniqueViolation(err: unknown) {
-  return (err as { code?: string })?.code === "23505";
 }
 
 /**
@@ -98,8 +95,9 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
 
   // The session row may predate a binding change; attribute the granter's live actor.
   const actor = pickActiveBinding(await listAvailableBindings(deps, p.userId), p.activeUserMemberId);
-  try {
-    const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await inTransaction(
+    deps,
+    async (trx) => {
       const inserted = await insertAdminGrant(trx, {
         id: body.id ?? newId("ag"),
         user_id: body.user_id,
@@ -124,16 +122,10 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
         after: toAdminGrantDto(inserted),
       });
       return inserted;
-    });
-    return toAdminGrantDto(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) {
-      throw new AppError("ADMIN_GRANT_CREATE_FAILED", "An admin grant with this id already exists.", {
-        field: "id",
-      });
-    }
-    throw err;
-  }
+    },
+    "ADMIN_GRANT_CREATE_FAILED",
+  );
+  return toAdminGrantDto(row);
 }
 
 /**

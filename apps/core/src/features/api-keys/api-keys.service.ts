@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
+import { inTransaction } from "../_crud/crud.ts";
 import { AppError, validationError } from "../../http/errors.ts";
 import type { AppEnv, Principal } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
@@ -22,10 +23,6 @@ import {
 
 const denied = (permission: string, message?: string) =>
   new AppError("ADMIN_PERMISSION_REQUIRED", message, { permission });
-
-function isUniqueViolation(err: unknown) {
-  return (err as { code?: string })?.code === "23505";
-}
 
 /**
  * Creates a key. Order matters: validation (400) → scope gate (`api_keys:create` at the key's
@@ -78,8 +75,9 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
       : null;
   const id = body.id ?? newId("ak");
   const { plaintext, prefix } = newApiKeyPlaintext(id);
-  try {
-    const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await inTransaction(
+    deps,
+    async (trx) => {
       const inserted = await insertApiKey(trx, {
         id,
         name: body.name,
@@ -106,14 +104,10 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
         after: toApiKeyDto(inserted),
       });
       return inserted;
-    });
-    return { ...toApiKeyDto(row), api_key: plaintext, key: plaintext };
-  } catch (err) {
-    if (isUniqueViolation(err)) {
-      throw new AppError("API_KEY_CREATE_FAILED", "An API key with this id already exists.", { field: "id" });
-    }
-    throw err;
-  }
+    },
+    "API_KEY_CREATE_FAILED",
+  );
+  return { ...toApiKeyDto(row), api_key: plaintext, key: plaintext };
 }
 
 /** Detail: 404 when absent; 403 when the key lives outside what the caller may read. */

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { constantTimeEqual } from "../../security/tokens.ts";
 import type { DB } from "@plystra/db";
 import type { Context } from "hono";
 import { type Kysely, sql, type Transaction } from "kysely";
@@ -20,10 +20,7 @@ export type RegistrationMode = "bootstrap" | "public_user_only" | "ordinary";
 export const DEFAULT_SPACE_ID = "space_default";
 
 function tokenEquals(sent: string, expected: string | null): boolean {
-  if (!expected) return false;
-  const a = Buffer.from(sent, "utf8");
-  const b = Buffer.from(expected, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
+  return !!expected && constantTimeEqual(sent, expected);
 }
 
 const refuse = (message: string) => new AppError("REGISTRATION_DISABLED", message);

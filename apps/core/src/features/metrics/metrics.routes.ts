@@ -1,17 +1,10 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { AppError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { authenticate } from "../../security/authenticate.ts";
 import { allows } from "../../security/policy.ts";
+import { constantTimeEqual } from "../../security/tokens.ts";
 import type { Feature } from "../index.ts";
-
-/** Digest first so the comparison is constant-time regardless of the presented length. */
-function sameSecret(presented: string, expected: string): boolean {
-  const a = createHash("sha256").update(presented).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 function presentedMetricsTokens(c: Context<AppEnv>): string[] {
   const out: string[] = [];
@@ -37,7 +30,7 @@ export const metricsFeature: Feature = {
       let authorised = false;
       if (token) {
         // Check every presented value so timing does not reveal which header carried it.
-        for (const v of presentedMetricsTokens(c)) authorised = sameSecret(v, token) || authorised;
+        for (const v of presentedMetricsTokens(c)) authorised = constantTimeEqual(v, token) || authorised;
       } else {
         const principal = await authenticate(deps, c).catch(() => null);
         authorised = allows(principal ?? undefined, { permission: "metrics:read" }, false);
