@@ -17,8 +17,13 @@ const noMember = () => new AppError("ACTIVE_MEMBER_REQUIRED");
 export const actorFeature: Feature = {
   name: "actor",
   install(app, deps) {
-    async function context(sessionId: string, userId: string, activeUserMemberId: string | null) {
-      const available = await listAvailableBindings(deps, userId);
+    async function context(
+      sessionId: string,
+      userId: string,
+      activeUserMemberId: string | null,
+      known?: Awaited<ReturnType<typeof listAvailableBindings>>,
+    ) {
+      const available = known ?? (await listAvailableBindings(deps, userId));
       const active = pickActiveBinding(available, activeUserMemberId);
       if (!active) throw noMember();
       const session = await findSession(deps.db, sessionId);
@@ -50,7 +55,7 @@ export const actorFeature: Feature = {
       // Someone else's binding, a revoked one and a made-up id all look the same.
       if (!target) throw noMember();
       await setSessionActor(deps.db, p.sessionId, target, deps.now());
-      return ok(c, await context(p.sessionId, p.userId, target.user_member_id));
+      return ok(c, await context(p.sessionId, p.userId, target.user_member_id, available));
     });
   },
 };

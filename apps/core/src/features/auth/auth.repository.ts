@@ -1,6 +1,6 @@
 import type { DB } from "@plystra/db";
 import { type Kysely, sql, type Transaction } from "kysely";
-import { newId, randomHex } from "../../lib/ids.ts";
+import { randomHex } from "../../lib/ids.ts";
 import { ACCESS_TOKEN_PREFIX, hmacHex, newOpaqueToken, REFRESH_TOKEN_PREFIX } from "../../security/tokens.ts";
 import type { AvailableMember } from "../actor/actor.repository.ts";
 
@@ -239,9 +239,4 @@ export async function recordLoginFailure(
 
 export async function clearLoginFailures(db: Db, keys: string[]) {
   await db.deleteFrom("login_throttles").where("key", "in", keys).execute();
-}
-
-/** Used by registration, which inserts users directly. */
-export function newUserId() {
-  return newId("usr");
 }

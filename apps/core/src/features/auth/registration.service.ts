@@ -11,7 +11,7 @@ import { newId } from "../../lib/ids.ts";
 import { assertPasswordPolicy, hashPassword, passwordParams } from "../../security/passwords.ts";
 import { listAvailableBindings } from "../actor/actor.repository.ts";
 import { insertAdminGrant, liveSuperAdminGrantIds, toAdminGrantDto } from "../admin/admin.repository.ts";
-import { createSession, newUserId } from "./auth.repository.ts";
+import { createSession } from "./auth.repository.ts";
 import type { RegisterBody } from "./auth.schemas.ts";
 import { normaliseEmail, sessionPayload } from "./auth.service.ts";
 
@@ -155,7 +155,7 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
       const user = await trx
         .insertInto("users")
         .values({
-          id: newUserId(),
+          id: newId("user"),
           email,
           username: body.username ?? null,
           phone: body.phone ?? null,

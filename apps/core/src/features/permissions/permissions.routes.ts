@@ -28,7 +28,6 @@ export const permissionsFeature: Feature = {
     });
     const rolePermissions = {
       idParam: "role_permission_id",
-      get: getRolePermission,
       createBody: createRolePermissionBody,
       create: createRolePermission,
       updateBody: createRolePermissionBody,
