@@ -21,42 +21,35 @@ export function presentedCredential(
   return { kind: token.startsWith(API_KEY_PREFIX) ? "api_key" : "session", value: token };
 }
 
-/** Loads the active admin grants of a user (not revoked/expired/deleted), with group paths. */
-export async function loadActiveGrants(deps: Deps, userId: string): Promise<PrincipalGrant[]> {
-  const now = deps.now();
-  const rows = await deps.db
-    .selectFrom("admin_grants as g")
-    .leftJoin("groups as gr", "gr.id", "g.group_id")
-    .select(["g.id", "g.level", "g.permission_key", "g.space_id", "g.group_id", "gr.path as group_path"])
-    .where("g.user_id", "=", userId)
-    .where("g.status", "=", "active")
-    .where("g.deleted_at", "is", null)
-    .where("g.revoked_at", "is", null)
-    .where((eb) => eb.or([eb("g.expires_at", "is", null), eb("g.expires_at", ">", now)]))
-    .execute();
-  return rows.map((g) => ({
-    id: g.id,
-    level: g.level as PrincipalGrant["level"],
-    permissionKey: g.permission_key,
-    spaceId: g.space_id,
-    groupId: g.group_id,
-    groupPath: g.group_path,
-  }));
-}
-
+/**
+ * The session behind an access token, with its user's live admin grants (not revoked, expired or
+ * deleted; group paths attached) in the same statement — every session request needs both.
+ */
 async function sessionPrincipal(deps: Deps, token: string): Promise<Principal | null> {
   const hashes = candidateHashes(deps.config.sessionSecret, deps.config.sessionSecretPrevious, token);
   const now = deps.now();
-  const row = await deps.db
-    .selectFrom("sessions as s")
-    .innerJoin("users as u", "u.id", "s.user_id")
-    .select(["s.id", "s.user_id", "s.active_space_id", "s.active_member_id", "s.active_user_member_id"])
-    .where("s.access_token_hash", "in", hashes)
-    .where("s.revoked_at", "is", null)
-    .where("s.expires_at", ">", now)
-    .where("u.status", "=", "active")
-    .where("u.deleted_at", "is", null)
-    .executeTakeFirst();
+  const { rows } = await sql<{
+    id: string;
+    user_id: string;
+    active_space_id: string | null;
+    active_member_id: string | null;
+    active_user_member_id: string | null;
+    grants: PrincipalGrant[];
+  }>`
+SELECT s.id, s.user_id, s.active_space_id, s.active_member_id, s.active_user_member_id,
+  coalesce((
+    SELECT json_agg(json_build_object(
+      'id', g.id, 'level', g.level, 'permissionKey', g.permission_key, 'spaceId', g.space_id,
+      'groupId', g.group_id, 'groupPath', gr.path) ORDER BY g.id)
+    FROM admin_grants g LEFT JOIN groups gr ON gr.id = g.group_id
+    WHERE g.user_id = s.user_id AND g.status = 'active' AND g.deleted_at IS NULL
+      AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > ${now})
+  ), '[]'::json) AS grants
+FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.access_token_hash IN (${sql.join(hashes)}) AND s.revoked_at IS NULL AND s.expires_at > ${now}
+  AND u.status = 'active' AND u.deleted_at IS NULL
+LIMIT 1`.execute(deps.db);
+  const row = rows[0];
   if (!row) return null;
   return {
     kind: "session",
@@ -65,7 +58,7 @@ async function sessionPrincipal(deps: Deps, token: string): Promise<Principal | 
     activeSpaceId: row.active_space_id,
     activeMemberId: row.active_member_id,
     activeUserMemberId: row.active_user_member_id,
-    grants: await loadActiveGrants(deps, row.user_id),
+    grants: row.grants,
   };
 }
 
