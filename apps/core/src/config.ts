@@ -13,6 +13,12 @@ const DEFAULT_CORS = [
   "http://127.0.0.1:8080",
 ];
 
+/**
+ * Argon2id parameter bounds: the OWASP floor (19 MiB, 1 pass) up to 1 GiB / 10 passes. Config
+ * refuses settings outside them and password verification refuses hashes outside them.
+ */
+export const ARGON2_LIMITS = { memoryKib: [19_456, 1_048_576], iterations: [1, 10] } as const;
+
 export type AuditWriteMode = "always" | "deny_only" | "manual" | "disabled_for_dev";
 
 export interface Config {
@@ -181,9 +187,14 @@ export function loadConfig(env: Env = process.env): Config {
     metricsEnabled: flag(env, "METRICS_ENABLED"),
     metricsToken: pick(env, "METRICS_TOKEN", "PLYSTRA_METRICS_TOKEN")?.value ?? null,
     passwordMinLength: integer(env, "PLYSTRA_PASSWORD_MIN_LENGTH", 12, 1),
-    // Floors are the OWASP Argon2id minimum (19 MiB, 1 pass); the defaults are stronger.
-    passwordHashMemoryKib: integer(env, "PLYSTRA_PASSWORD_HASH_MEMORY_KIB", 65_536, 19_456),
-    passwordHashIterations: integer(env, "PLYSTRA_PASSWORD_HASH_ITERATIONS", 3, 1),
+    // The defaults are stronger than the floors in ARGON2_LIMITS.
+    passwordHashMemoryKib: integer(
+      env,
+      "PLYSTRA_PASSWORD_HASH_MEMORY_KIB",
+      65_536,
+      ARGON2_LIMITS.memoryKib[0],
+    ),
+    passwordHashIterations: integer(env, "PLYSTRA_PASSWORD_HASH_ITERATIONS", 3, ARGON2_LIMITS.iterations[0]),
     loginMaxFailures: integer(env, "PLYSTRA_AUTH_LOGIN_MAX_FAILURES", 8, 1),
     loginWindowMs: duration(env, "PLYSTRA_AUTH_LOGIN_WINDOW", 15 * 60_000, false),
     loginLockoutMs: duration(env, "PLYSTRA_AUTH_LOGIN_LOCKOUT", 15 * 60_000, false),
@@ -199,11 +210,17 @@ export function loadConfig(env: Env = process.env): Config {
     httpWriteTimeoutMs: duration(env, "HTTP_WRITE_TIMEOUT", 60_000, true),
     httpIdleTimeoutMs: duration(env, "HTTP_IDLE_TIMEOUT", 120_000, true),
   };
-  if (config.passwordHashMemoryKib > 1_048_576) {
-    throw new ConfigError("PLYSTRA_PASSWORD_HASH_MEMORY_KIB", "must be at most 1048576 (1 GiB)");
+  if (config.passwordHashMemoryKib > ARGON2_LIMITS.memoryKib[1]) {
+    throw new ConfigError(
+      "PLYSTRA_PASSWORD_HASH_MEMORY_KIB",
+      `must be at most ${ARGON2_LIMITS.memoryKib[1]} (1 GiB)`,
+    );
   }
-  if (config.passwordHashIterations > 10) {
-    throw new ConfigError("PLYSTRA_PASSWORD_HASH_ITERATIONS", "must be at most 10");
+  if (config.passwordHashIterations > ARGON2_LIMITS.iterations[1]) {
+    throw new ConfigError(
+      "PLYSTRA_PASSWORD_HASH_ITERATIONS",
+      `must be at most ${ARGON2_LIMITS.iterations[1]}`,
+    );
   }
   if (isProduction) assertProductionSafe(config, env);
   return Object.freeze(config);

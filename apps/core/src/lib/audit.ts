@@ -1,3 +1,4 @@
+import { TRACE_VERSION } from "@plystra/engine";
 import type { DB } from "@plystra/db";
 import type { Context } from "hono";
 import type { Kysely, Transaction } from "kysely";
@@ -127,7 +128,7 @@ export async function recordMutation(
       ip_address: c.get("clientIp"),
       user_agent: c.get("userAgent"),
       trace: {
-        trace_version: "1.0",
+        trace_version: TRACE_VERSION,
         kind: "management_mutation",
         decision: "allow",
         reason: "Core management API mutation was accepted",

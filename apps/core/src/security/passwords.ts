@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Algorithm, hash, parseOptions, verify } from "@node-rs/argon2";
-import type { Config } from "../config.ts";
+import { ARGON2_LIMITS, type Config } from "../config.ts";
 import { validationError } from "../http/errors.ts";
 
 /**
@@ -9,8 +9,8 @@ import { validationError } from "../http/errors.ts";
  * Defaults are m=65536 KiB (64 MiB), t=3, p=2: memory-hard enough that a GPU farm pays dearly per
  * guess, while one login still costs well under a second on a small server. They match the
  * parameters v1.0 deployments already store, so migrated hashes verify without a rehash storm.
- * PLYSTRA_PASSWORD_HASH_MEMORY_KIB / _ITERATIONS may lower them to the OWASP floor (19456 KiB,
- * t=2) for constrained hosts and test suites — still real Argon2id, never a fake hasher.
+ * PLYSTRA_PASSWORD_HASH_MEMORY_KIB / _ITERATIONS may lower them to the floors of ARGON2_LIMITS (19456 KiB,
+ * t=1) for constrained hosts and test suites — still real Argon2id, never a fake hasher.
  */
 
 // `Algorithm` is a const enum in the typings; isolated modules cannot inline it.
@@ -85,8 +85,8 @@ function acceptedOptions(stored: string) {
     return null;
   }
   const inRange = (n: number, lo: number, hi: number) => Number.isInteger(n) && n >= lo && n <= hi;
-  if (!inRange(o.memoryCost, 19_456, 1_048_576)) return null;
-  if (!inRange(o.timeCost, 1, 10) || !inRange(o.parallelism, 1, 16)) return null;
+  if (!inRange(o.memoryCost, ...ARGON2_LIMITS.memoryKib)) return null;
+  if (!inRange(o.timeCost, ...ARGON2_LIMITS.iterations) || !inRange(o.parallelism, 1, 16)) return null;
   if (!inRange(o.saltLen, 16, 64) || !inRange(o.outputLen, 16, 64)) return null;
   return { phc, options: o };
 }
