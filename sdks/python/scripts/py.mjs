@@ -8,7 +8,7 @@
 //   PLYSTRA_PYTHON=python3.12 node ...        pick the interpreter that builds the venv (default python3)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,9 +23,41 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
+// Two tasks of this package may start at once (turbo): one builds the venv, the other waits.
+function withLock(fn) {
+  const lock = join(pkgDir, ".venv.lock");
+  const until = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than 10 minutes belongs to a process that died: take it over.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 600_000) rmSync(lock, { force: true, recursive: true });
+      if (Date.now() > until) throw new Error(`timed out waiting for ${lock}`);
+      spawnSync(process.execPath, ["-e", "setTimeout(() => {}, 500)"]);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { force: true, recursive: true });
+  }
+}
+
+function current(stamp) {
+  return existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+}
+
 function ensureVenv() {
   const stamp = createHash("sha256").update(readFileSync(join(pkgDir, "pyproject.toml"))).digest("hex");
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
+  if (current(stamp)) return;
+  withLock(() => {
+    if (!current(stamp)) build(stamp);
+  });
+}
+
+function build(stamp) {
   const python = process.env.PLYSTRA_PYTHON ?? "python3";
   const started = Date.now();
   console.error(`[py] building ${venv} with ${python} (pinned tools from the package index)…`);
