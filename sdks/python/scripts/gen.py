@@ -244,6 +244,36 @@ TAG_RESOURCES = {
     "Audit": "audit",
 }
 
+# Short examples in the docstrings of the most used methods (async docstrings get the awaited form).
+METHOD_EXAMPLES = {
+    "login": 'client.auth.login("alice@example.com", "plystra-demo")\nprint(client.tokens().expires_at)',
+    "checkAuthorization": (
+        "# managed mode (a session may omit actor; an API key must name it)\n"
+        'd = client.authz.check(resource_type="invoice", resource_id="invoice_001", action="approve")\n'
+        'if not d["allow"]:\n    print(d["deny_code"], d["reason"])\n'
+        "# Context Mode (API keys): actor, resource and grants inline\n"
+        'd = client.authz.check(\n    action="approve",\n'
+        '    actor={"user_id": "u1", "member_id": "m1", "binding_id": "b1", "space_id": "space_acme"},\n'
+        '    resource={"type": "invoice", "external_id": "inv_9", "space_id": "space_acme",\n'
+        '              "group_path": "finance.apac"},\n'
+        '    grants=[{"resource": "invoice", "action": "approve", "scope": "group_tree",\n'
+        '             "scope_anchor_group_path": "finance"}],\n)'
+    ),
+    "explainAuthorization": (
+        'trace = client.authz.explain(resource_type="invoice", resource_id="invoice_002", action="approve")\n'
+        'print(trace["deny_code"], trace["matched_candidates"])'
+    ),
+    "listAuditLogs": (
+        'page = client.audit.list(resource_id="invoice_001", decision="deny", limit=20)\n'
+        'print([row["id"] for row in page.data], page.has_more)'
+    ),
+    "createAPIKey": (
+        'key = client.api_keys.create(name="billing", level="space", space_id="space_acme",\n'
+        '                             permission_keys=["authz:check"])\n'
+        'service = Plystra(base_url, api_key=key["api_key"])  # the plaintext is returned only once'
+    ),
+}
+
 # Body fields taken positionally (the v1.0 call `auth.login(email, password)`); all others are keywords.
 POSITIONAL_BODY = {"login": ["email", "password"]}
 # Body fields the client fills in itself when omitted (the stored refresh token).
@@ -252,7 +282,12 @@ CLIENT_FILLED = {"refreshSession": {"refresh_token"}, "logout": {"refresh_token"
 CALL_OPTIONS = ("request_id", "timeout")
 # Extra methods derived from an operation: (name, docstring); they return `allow` as a bool.
 BOOL_VARIANTS = {
-    "checkAuthorization": ("is_allowed", "`check` reduced to its boolean: True only for an allow.")
+    "checkAuthorization": (
+        "is_allowed",
+        "``check`` reduced to its boolean: True only for an allow (same arguments).\n\nExample::\n\n"
+        '    if client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001", action="approve"):\n'
+        "        approve_invoice()",
+    )
 }
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -482,10 +517,20 @@ def render_signature(
     return f"    {prefix} {name}(\n" + "".join(f"        {a},\n" for a in args) + f"    ) -> {returns}:\n"
 
 
-def docstring(op: Operation, extra: str = "") -> str:
+def asyncify(example: str) -> str:
+    """The async spelling of a sync example: awaited calls, `async for` over `iter*` methods."""
+    ex = re.sub(r"(^|\W)client\.", r"\1await client.", example)
+    ex = re.sub(r"(?m)^(\s*)for ", r"\1async for ", ex)
+    return re.sub(r"await (client\.\w+\.iter)", r"\1", ex)
+
+
+def docstring(op: Operation, extra: str = "", *, is_async: bool = False) -> str:
     lines = [f"{op.summary}.", "", f"``{op.method} {op.path}``" + (f" ({op.op_id})" if op.op_id else "")]
     if extra:
         lines += ["", extra]
+    if op.op_id in METHOD_EXAMPLES:
+        ex = METHOD_EXAMPLES[op.op_id]
+        lines += ["", "Example::", "", indent(asyncify(ex) if is_async else ex, "    ")]
     documented = [p for p in [*(op.body or []), *op.query] if p.description]
     if documented:
         lines += ["", "Args:"]
@@ -527,7 +572,7 @@ def render_method(op: Operation, *, is_async: bool) -> str:
     if op.is_list:
         page = f"AsyncPage[{op.result}]" if is_async else f"Page[{op.result}]"
         out.append(render_signature(op, is_async=is_async, name=op.name, returns=page))
-        out.append(docstring(op, "Returns one page; ``iter`` methods walk every page."))
+        out.append(docstring(op, "Returns one page; ``iter`` methods walk every page.", is_async=is_async))
         out.append(f"        return {aw}self._list({call_args(op)})\n")
         # iter: every item across pages
         iname = iter_name(op.name)
@@ -550,12 +595,13 @@ def render_method(op: Operation, *, is_async: bool) -> str:
             out.append(f"        yield from self.{op.name}({fwd})\n")
         return "".join(out)
     out.append(render_signature(op, is_async=is_async, name=op.name, returns=op.result))
-    out.append(docstring(op))
+    out.append(docstring(op, is_async=is_async))
     out.append(f"        return cast({op.result!r}, {aw}self._request({call_args(op)}))\n")
     if op.op_id in BOOL_VARIANTS:
         vname, vdoc = BOOL_VARIANTS[op.op_id]
         out.append("\n" + render_signature(op, is_async=is_async, name=vname, returns="bool"))
-        out.append(indent(f'"""{vdoc}"""', "        ") + "\n")
+        vdoc = asyncify(vdoc) if is_async else vdoc
+        out.append(indent(f'"""{vdoc}\n"""', "        ") + "\n")
         out.append(f"        return ({aw}self._request({call_args(op)}))" + '["allow"] is True\n')
     return "".join(out)
 
@@ -573,13 +619,7 @@ def render_resources(spec: Spec, ops: list[Operation]) -> str:
             base = "AsyncResource" if is_async else "SyncResource"
             text = doc
             if example:
-                ex = example
-                if is_async:
-                    ex = re.sub(r"(^|\W)client\.", r"\1await client.", ex)
-                    ex = ex.replace("for ", "async for ").replace(
-                        "await client.audit.iter", "client.audit.iter"
-                    )
-                    ex = re.sub(r"await (client\.\w+\.iter)", r"\1", ex)
+                ex = asyncify(example) if is_async else example
                 text += "\n\nExample::\n\n" + indent(ex, "    ")
             body = [f"class {cls}({base}):\n", indent(f'"""{text}\n"""', "    ") + "\n"]
             for op in sorted(by_resource[resource], key=lambda o: o.name):
@@ -656,8 +696,20 @@ def run_datamodel_codegen() -> str:
 
 def ruff(text: str, filename: Path) -> str:
     rel = str(filename.relative_to(PKG_DIR))
+    exe = Path(sys.executable).parent / "ruff"  # the venv's pinned ruff, even when not on PATH
+    ruff_bin = str(exe) if exe.exists() else "ruff"
     fixed = subprocess.run(
-        ["ruff", "check", "--fix-only", "--select", "I,F401,UP", "--exit-zero", "--stdin-filename", rel, "-"],
+        [
+            ruff_bin,
+            "check",
+            "--fix-only",
+            "--select",
+            "I,F401,UP",
+            "--exit-zero",
+            "--stdin-filename",
+            rel,
+            "-",
+        ],
         input=text,
         capture_output=True,
         text=True,
@@ -665,7 +717,7 @@ def ruff(text: str, filename: Path) -> str:
         cwd=PKG_DIR,
     ).stdout
     return subprocess.run(
-        ["ruff", "format", "--stdin-filename", rel, "-"],
+        [ruff_bin, "format", "--stdin-filename", rel, "-"],
         input=fixed,
         capture_output=True,
         text=True,

@@ -41,6 +41,7 @@ def test_the_wheel_installs_into_a_fresh_venv_and_passes_the_release_smoke(
     assert "License-Expression: Apache-2.0" in metadata
     assert "Requires-Python: >=3.10" in metadata
     assert "Requires-Dist: httpx<1,>=0.27" in metadata
+    assert "Requires-Dist: anyio<5,>=3.7" in metadata
     with tarfile.open(sdist) as tf:
         members = tf.getnames()
     assert "plystra-1.0.0/LICENSE" in members and "plystra-1.0.0/src/plystra/py.typed" in members

@@ -177,6 +177,11 @@ class Auth(SyncResource):
         """Create a user session.
 
         ``POST /api/v1/auth/login`` (login)
+
+        Example::
+
+            client.auth.login("alice@example.com", "plystra-demo")
+            print(client.tokens().expires_at)
         """
         return cast(
             "ApiOpenAPILoginResponse",
@@ -628,6 +633,12 @@ class ApiKeys(SyncResource):
 
         ``POST /api/v1/api-keys`` (createAPIKey)
 
+        Example::
+
+            key = client.api_keys.create(name="billing", level="space", space_id="space_acme",
+                                         permission_keys=["authz:check"])
+            service = Plystra(base_url, api_key=key["api_key"])  # the plaintext is returned only once
+
         Args:
             metadata: Free-form JSON object owned by the caller.
         """
@@ -834,6 +845,22 @@ class Authz(SyncResource):
 
         ``POST /api/v1/authz/check`` (checkAuthorization)
 
+        Example::
+
+            # managed mode (a session may omit actor; an API key must name it)
+            d = client.authz.check(resource_type="invoice", resource_id="invoice_001", action="approve")
+            if not d["allow"]:
+                print(d["deny_code"], d["reason"])
+            # Context Mode (API keys): actor, resource and grants inline
+            d = client.authz.check(
+                action="approve",
+                actor={"user_id": "u1", "member_id": "m1", "binding_id": "b1", "space_id": "space_acme"},
+                resource={"type": "invoice", "external_id": "inv_9", "space_id": "space_acme",
+                          "group_path": "finance.apac"},
+                grants=[{"resource": "invoice", "action": "approve", "scope": "group_tree",
+                         "scope_anchor_group_path": "finance"}],
+            )
+
         Args:
             explain: When true the check response also carries the full `trace`.
         """
@@ -872,7 +899,13 @@ class Authz(SyncResource):
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> bool:
-        """`check` reduced to its boolean: True only for an allow."""
+        """``check`` reduced to its boolean: True only for an allow (same arguments).
+
+        Example::
+
+            if client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001", action="approve"):
+                approve_invoice()
+        """
         return (
             self._request(
                 "checkAuthorization",
@@ -910,6 +943,11 @@ class Authz(SyncResource):
         """Run authorization explain trace.
 
         ``POST /api/v1/authz/explain`` (explainAuthorization)
+
+        Example::
+
+            trace = client.authz.explain(resource_type="invoice", resource_id="invoice_002", action="approve")
+            print(trace["deny_code"], trace["matched_candidates"])
 
         Args:
             explain: When true the check response also carries the full `trace`.
@@ -1017,6 +1055,11 @@ class Audit(SyncResource):
         ``GET /api/v1/audit/logs`` (listAuditLogs)
 
         Returns one page; ``iter`` methods walk every page.
+
+        Example::
+
+            page = client.audit.list(resource_id="invoice_001", decision="deny", limit=20)
+            print([row["id"] for row in page.data], page.has_more)
 
         Args:
             limit: Maximum number of rows to return.
@@ -4926,6 +4969,11 @@ class AsyncAuth(AsyncResource):
         """Create a user session.
 
         ``POST /api/v1/auth/login`` (login)
+
+        Example::
+
+            await client.auth.login("alice@example.com", "plystra-demo")
+            print(await client.tokens().expires_at)
         """
         return cast(
             "ApiOpenAPILoginResponse",
@@ -5381,6 +5429,12 @@ class AsyncApiKeys(AsyncResource):
 
         ``POST /api/v1/api-keys`` (createAPIKey)
 
+        Example::
+
+            key = await client.api_keys.create(name="billing", level="space", space_id="space_acme",
+                                         permission_keys=["authz:check"])
+            service = Plystra(base_url, api_key=key["api_key"])  # the plaintext is returned only once
+
         Args:
             metadata: Free-form JSON object owned by the caller.
         """
@@ -5589,6 +5643,22 @@ class AsyncAuthz(AsyncResource):
 
         ``POST /api/v1/authz/check`` (checkAuthorization)
 
+        Example::
+
+            # managed mode (a session may omit actor; an API key must name it)
+            d = await client.authz.check(resource_type="invoice", resource_id="invoice_001", action="approve")
+            if not d["allow"]:
+                print(d["deny_code"], d["reason"])
+            # Context Mode (API keys): actor, resource and grants inline
+            d = await client.authz.check(
+                action="approve",
+                actor={"user_id": "u1", "member_id": "m1", "binding_id": "b1", "space_id": "space_acme"},
+                resource={"type": "invoice", "external_id": "inv_9", "space_id": "space_acme",
+                          "group_path": "finance.apac"},
+                grants=[{"resource": "invoice", "action": "approve", "scope": "group_tree",
+                         "scope_anchor_group_path": "finance"}],
+            )
+
         Args:
             explain: When true the check response also carries the full `trace`.
         """
@@ -5627,7 +5697,13 @@ class AsyncAuthz(AsyncResource):
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> bool:
-        """`check` reduced to its boolean: True only for an allow."""
+        """``check`` reduced to its boolean: True only for an allow (same arguments).
+
+        Example::
+
+            if await client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001", action="approve"):
+                approve_invoice()
+        """
         return (
             await self._request(
                 "checkAuthorization",
@@ -5665,6 +5741,11 @@ class AsyncAuthz(AsyncResource):
         """Run authorization explain trace.
 
         ``POST /api/v1/authz/explain`` (explainAuthorization)
+
+        Example::
+
+            trace = await client.authz.explain(resource_type="invoice", resource_id="invoice_002", action="approve")
+            print(trace["deny_code"], trace["matched_candidates"])
 
         Args:
             explain: When true the check response also carries the full `trace`.
@@ -5772,6 +5853,11 @@ class AsyncAudit(AsyncResource):
         ``GET /api/v1/audit/logs`` (listAuditLogs)
 
         Returns one page; ``iter`` methods walk every page.
+
+        Example::
+
+            page = await client.audit.list(resource_id="invoice_001", decision="deny", limit=20)
+            print([row["id"] for row in page.data], page.has_more)
 
         Args:
             limit: Maximum number of rows to return.
