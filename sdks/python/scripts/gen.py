@@ -285,7 +285,8 @@ BOOL_VARIANTS = {
     "checkAuthorization": (
         "is_allowed",
         "``check`` reduced to its boolean: True only for an allow (same arguments).\n\nExample::\n\n"
-        '    if client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001", action="approve"):\n'
+        '    if client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001",\n'
+        '                               action="approve"):\n'
         "        approve_invoice()",
     )
 }

@@ -903,7 +903,8 @@ class Authz(SyncResource):
 
         Example::
 
-            if client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001", action="approve"):
+            if client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001",
+                                       action="approve"):
                 approve_invoice()
         """
         return (
@@ -5701,7 +5702,8 @@ class AsyncAuthz(AsyncResource):
 
         Example::
 
-            if await client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001", action="approve"):
+            if await client.authz.is_allowed(resource_type="invoice", resource_id="invoice_001",
+                                       action="approve"):
                 approve_invoice()
         """
         return (
