@@ -6,6 +6,7 @@ The sync and async transports mirror each other line for line; everything that d
 
 from __future__ import annotations
 
+import copy
 import inspect
 import random
 import secrets
@@ -329,7 +330,8 @@ class SyncTransport(_Core):
                 return True  # another thread already rotated the tokens
             if tokens.refresh_token is None:
                 if self.state.last_refresh_error is not None:
-                    raise self.state.last_refresh_error
+                    # The shared refresh failed for good: every waiter gets its own copy of that error.
+                    raise copy.copy(self.state.last_refresh_error)
                 return False
             url = self.state.base_url + "/api/v1/auth/refresh"
             self.perform_refresh(tokens.refresh_token, url, new_request_id(), deadline)
@@ -498,7 +500,8 @@ class AsyncTransport(_Core):
                 return True
             if tokens.refresh_token is None:
                 if self.state.last_refresh_error is not None:
-                    raise self.state.last_refresh_error
+                    # The shared refresh failed for good: every waiter gets its own copy of that error.
+                    raise copy.copy(self.state.last_refresh_error)
                 return False
             url = self.state.base_url + "/api/v1/auth/refresh"
             await self.perform_refresh(tokens.refresh_token, url, new_request_id(), deadline)
