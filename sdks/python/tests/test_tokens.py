@@ -176,3 +176,20 @@ def test_api_key_mode_sends_the_key_and_no_bearer_token(core_url: str, client: P
         assert "authorization" not in sent.headers
     finally:
         client.api_keys.revoke(key["id"])
+
+
+def test_request_returns_the_whole_envelope(client: Plystra) -> None:
+    rid = unique("req_py_raw")
+    envelope = client.request(
+        "get", "/api/v1/users/{user_id}", path_params={"user_id": "user_alice"}, request_id=rid
+    )
+    assert envelope["request_id"] == rid
+    assert envelope["data"]["email"] == "alice@example.com"
+    listed = client.request("GET", "/api/v1/users", query={"limit": 1})
+    assert listed["pagination"]["has_more"] is True
+
+
+@pytest.mark.anyio
+async def test_request_async_raises_typed_errors(aclient: AsyncPlystra) -> None:
+    with pytest.raises(PlystraNotFoundError):
+        await aclient.request("GET", "/api/v1/users/{user_id}", path_params={"user_id": "user_py_nobody"})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -148,6 +150,37 @@ class Plystra(SyncResourceSet, _ClientMixin):
         scoped._bind_resources(scoped._transport)
         return scoped
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Calls any route of the contract and returns Core's whole JSON envelope (``data``,
+        ``request_id`` and, for lists, ``pagination``), with the client's credentials, refresh,
+        retries and typed errors.
+
+        Example::
+
+            envelope = client.request("GET", "/api/v1/users/{user_id}", path_params={"user_id": "user_alice"})
+            print(envelope["request_id"], envelope["data"]["email"])
+        """
+        return self._transport.call(
+            "",
+            method.upper(),
+            path,
+            path_params=path_params,
+            query=query,
+            body=body,
+            request_id=request_id,
+            timeout=timeout,
+        )
+
     def close(self) -> None:
         """Closes the connection pool (unless you passed ``http_client``)."""
         if self._owns_http:
@@ -221,6 +254,30 @@ class AsyncPlystra(AsyncResourceSet, _ClientMixin):
         scoped._transport = self._transport.scoped(request_id)
         scoped._bind_resources(scoped._transport)
         return scoped
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Calls any route of the contract and returns Core's whole JSON envelope (see
+        :meth:`Plystra.request`)."""
+        return await self._transport.call(
+            "",
+            method.upper(),
+            path,
+            path_params=path_params,
+            query=query,
+            body=body,
+            request_id=request_id,
+            timeout=timeout,
+        )
 
     async def aclose(self) -> None:
         """Closes the connection pool (unless you passed ``http_client``)."""
