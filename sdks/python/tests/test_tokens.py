@@ -193,3 +193,19 @@ def test_request_returns_the_whole_envelope(client: Plystra) -> None:
 async def test_request_async_raises_typed_errors(aclient: AsyncPlystra) -> None:
     with pytest.raises(PlystraNotFoundError):
         await aclient.request("GET", "/api/v1/users/{user_id}", path_params={"user_id": "user_py_nobody"})
+
+
+def test_a_failed_shared_refresh_fails_every_waiting_thread_once(core_url: str) -> None:
+    rec = Recorder()
+    with Plystra(core_url, http_client=rec.sync_client()) as c:
+        first = c.auth.login(*ALICE)
+        c.auth.refresh()
+        with Plystra(core_url) as thief, pytest.raises(PlystraAuthError):
+            thief.auth.refresh(refresh_token=first["refresh_token"])  # reuse: Core ends the session
+        refreshes_before = rec.count(REFRESH)
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            futures = [pool.submit(c.admin.me) for _ in range(6)]
+            errors = [f.exception() for f in futures]
+        assert all(isinstance(e, PlystraAuthError) for e in errors), errors
+        assert rec.count(REFRESH) - refreshes_before == 1
+        assert c.tokens() == Tokens()

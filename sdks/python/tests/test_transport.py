@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -13,6 +15,7 @@ from plystra import (
     AsyncPlystra,
     Plystra,
     PlystraNetworkError,
+    PlystraNotFoundError,
     PlystraRateLimitError,
     PlystraServerError,
     PlystraTimeoutError,
@@ -159,3 +162,18 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after(past) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_errors_survive_copy_and_pickle(client: Plystra) -> None:
+    with pytest.raises(PlystraNotFoundError) as info:
+        client.users.get("user_py_pickle")
+    for clone in (copy.copy(info.value), pickle.loads(pickle.dumps(info.value))):
+        assert type(clone) is PlystraNotFoundError
+        assert (clone.status_code, clone.code, clone.request_id) == (
+            404,
+            info.value.code,
+            info.value.request_id,
+        )
+        assert str(clone) == str(info.value)
+    timeout = pickle.loads(pickle.dumps(PlystraTimeoutError(1.5)))
+    assert timeout.timeout == 1.5

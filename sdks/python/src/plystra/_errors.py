@@ -77,6 +77,10 @@ class PlystraAPIError(PlystraError):
         self.retry_after = retry_after
         self.headers: Mapping[str, str] = headers if headers is not None else {}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructor: rebuild from the attributes (copy, pickle, multiprocessing).
+        return (_restore, (type(self), dict(self.__dict__)))
+
     def __str__(self) -> str:
         rid = f", request_id={self.request_id}" if self.request_id else ""
         return f"{self.status_code} {self.code}: {self.message}{rid}"
@@ -151,6 +155,16 @@ class PlystraTimeoutError(PlystraError):
     def __init__(self, timeout: float) -> None:
         super().__init__(f"Request timed out after {timeout:g} s.")
         self.timeout = timeout
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.timeout,))
+
+
+def _restore(cls: type[PlystraAPIError], state: dict[str, Any]) -> PlystraAPIError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, state.get("message", ""))
+    err.__dict__.update(state)
+    return err
 
 
 _BY_STATUS: dict[int, type[PlystraAPIError]] = {
