@@ -22,6 +22,7 @@ EXPECTED_FIRST_LINE = {
     "token_persistence.py": r"^user_alice$",
     "async_client.py": r"^\['allow', 'deny'\]$",
     "pagination.py": r"^\d+ (True|False)$",
+    "client_options.py": r"^tokens changed: True$",
 }
 
 
@@ -31,6 +32,8 @@ def test_the_readme_shows_every_example_verbatim() -> None:
     for name in EXAMPLES:
         code = (PKG_DIR / "examples" / name).read_text().rstrip("\n")
         assert f"<!-- example: examples/{name} -->\n```python\n{code}\n```" in readme, name
+    # Every Python block of the README is one of those files.
+    assert readme.count("```python\n") == len(EXAMPLES)
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -50,5 +53,7 @@ def test_example_runs_against_core(name: str, core_url: str) -> None:
         assert re.match(r"^400 VALIDATION_FAILED email req_\S+$", lines[1]), lines
     if name == "token_persistence.py":
         assert lines[-1].startswith("Tokens(access_token=None, refresh_token=None"), lines
+    if name == "client_options.py":
+        assert lines[1:] == ["v1"], lines
     if name == "request_ids.py":
         assert lines[1:] == ["True"], lines
