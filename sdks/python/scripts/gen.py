@@ -347,6 +347,26 @@ class Spec:
             node = target
         return node
 
+    def object_fields(self, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """Properties and required names of an object schema, through `allOf` (all apply) and
+        `oneOf`/`anyOf` (every variant's fields are accepted; required only when all variants say so)."""
+        schema = self.resolve(schema)
+        properties: dict[str, Any] = {}
+        required: set[str] = set()
+        for part in schema.get("allOf", []):
+            p, r = self.object_fields(part)
+            properties.update(p)
+            required |= r
+        variants = [self.object_fields(v) for v in schema.get("oneOf", []) + schema.get("anyOf", [])]
+        for p, _ in variants:
+            for key, value in p.items():
+                properties.setdefault(key, value)
+        if variants:
+            required |= set.intersection(*(r for _, r in variants))
+        properties.update(schema.get("properties", {}))
+        required |= set(schema.get("required", []))
+        return properties, required
+
     def annotation(self, schema: dict[str, Any] | None, *, for_input: bool) -> tuple[str, bool]:
         """Python annotation of a schema and whether it admits null."""
         if not schema:
@@ -446,11 +466,11 @@ def operations(spec: Spec) -> list[Operation]:
                 )
             body = raw.get("requestBody")
             if body:
-                schema = spec.resolve(body.get("content", {}).get("application/json", {}).get("schema", {}))
-                required = set(schema.get("required", []))
+                schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+                properties, required = spec.object_fields(schema)
                 op.body = []
                 taken = {p.name for p in op.path_params}
-                for wire, prop in schema.get("properties", {}).items():
+                for wire, prop in properties.items():
                     name = snake(wire)
                     if wire in taken or name in taken:
                         continue  # the path names it already
