@@ -300,6 +300,16 @@ def snake(name: str) -> str:
     return re.sub(r"[^a-zA-Z0-9]+", "_", s).strip("_").lower()
 
 
+def fallback_name(op_id: str, resource: str, tag: str) -> str:
+    """A method name for an operation missing from NAMES: its operationId in snake_case without the
+    words that name the resource (`getAuthMe` under Auth -> `get_me`)."""
+    nouns = {resource, *resource.split("_"), *snake(tag).split("_")}
+    nouns |= {n[:-1] for n in nouns if n.endswith("s")}
+    words = snake(op_id).split("_")
+    kept = [w for w in words if w not in nouns]
+    return "_".join(kept) if kept else "_".join(words)
+
+
 def class_name(resource: str, is_async: bool) -> str:
     base = "".join(p.capitalize() for p in resource.split("_"))
     return f"Async{base}" if is_async else base
@@ -422,7 +432,8 @@ class Spec:
 
 def operations(spec: Spec) -> list[Operation]:
     ops: list[Operation] = []
-    seen: set[tuple[str, str]] = set()
+    # Names from the table are fixed; a generated name never takes one of them.
+    seen: set[tuple[str, str]] = {(r, n) for r, n in (v.split(".") for v in NAMES.values())}
     for path, item in spec.doc.get("paths", {}).items():
         shared = item.get("parameters", [])
         for method in METHODS:
@@ -434,10 +445,11 @@ def operations(spec: Spec) -> list[Operation]:
                 resource, name = NAMES[op_id].split(".")
             else:
                 tag = (raw.get("tags") or ["misc"])[0]
-                resource, name = TAG_RESOURCES.get(tag, snake(tag)), snake(op_id)
+                resource = TAG_RESOURCES.get(tag, snake(tag))
+                name = fallback_name(op_id, resource, tag)
+                if (resource, name) in seen:
+                    name = snake(op_id)
                 print(f"gen: {op_id} has no row in NAMES; generated as {resource}.{name}", file=sys.stderr)
-            if (resource, name) in seen:
-                name = snake(op_id)
             seen.add((resource, name))
             op = Operation(
                 op_id=op_id,
