@@ -60,8 +60,11 @@ def test_bad_input_is_a_validation_error_naming_the_field(client: Plystra) -> No
 async def test_a_check_without_a_resource_is_a_validation_error_async(aclient: AsyncPlystra) -> None:
     with pytest.raises(PlystraValidationError) as info:
         await aclient.authz.check(action="")
-    assert info.value.fields  # Core names what is wrong
+    assert info.value.field == "action"
     assert info.value.code == "VALIDATION_FAILED"
+    with pytest.raises(PlystraValidationError) as bad_email:
+        await aclient.users.create(email="not-an-email")
+    assert (bad_email.value.status_code, bad_email.value.field) == (400, "email")
 
 
 def test_not_found_conflict_and_missing_permission(core_url: str, client: Plystra) -> None:
