@@ -61,6 +61,11 @@ function build(stamp) {
   const python = process.env.PLYSTRA_PYTHON ?? "python3";
   const started = Date.now();
   console.error(`[py] building ${venv} with ${python} (pinned tools from the package index)…`);
+  const version = spawnSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
+  const [major, minor] = (version.stdout ?? "").trim().split(".").map(Number);
+  if (version.status !== 0 || major < 3 || (major === 3 && minor < 10)) {
+    throw new Error(`${python} is ${version.stdout?.trim() || "missing"}; the Python SDK needs Python >= 3.10 (set PLYSTRA_PYTHON)`);
+  }
   if (!existsSync(join(bin, "python"))) {
     rmSync(venv, { recursive: true, force: true });
     if (run(python, ["-m", "venv", venv]) !== 0) throw new Error(`${python} -m venv failed (Python >= 3.10 needed)`);
