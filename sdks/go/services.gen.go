@@ -87,24 +87,24 @@ type SystemService struct{ t *transport }
 // console overview. Row counts and the most recent audit rows. Requires instance-level
 // `instance:read`.
 func (s *SystemService) ConsoleOverview(ctx context.Context) (*OverviewResult, error) {
-	return call[OverviewResult](ctx, s.t, operation{id: "getConsoleOverview", method: http.MethodGet, path: "/api/v1/console/overview"}, nil, nil, nil)
+	return call[OverviewResult](ctx, s.t, opGetConsoleOverview, nil, nil, nil)
 }
 
 // Health sends GET /api/v1/health (operation getHealth): Get health status. Liveness: answers
 // without touching the database.
 func (s *SystemService) Health(ctx context.Context) (*Health, error) {
-	return call[Health](ctx, s.t, operation{id: "getHealth", method: http.MethodGet, path: "/api/v1/health"}, nil, nil, nil)
+	return call[Health](ctx, s.t, opGetHealth, nil, nil, nil)
 }
 
 // Ready sends GET /api/v1/ready (operation getReadiness): Get readiness status. Readiness:
 // database reachable and every migration applied. 503 NOT_READY otherwise.
 func (s *SystemService) Ready(ctx context.Context) (*Ready, error) {
-	return call[Ready](ctx, s.t, operation{id: "getReadiness", method: http.MethodGet, path: "/api/v1/ready"}, nil, nil, nil)
+	return call[Ready](ctx, s.t, opGetReadiness, nil, nil, nil)
 }
 
 // Version sends GET /api/v1/version (operation getVersion): Get Core version.
 func (s *SystemService) Version(ctx context.Context) (*VersionResult, error) {
-	return call[VersionResult](ctx, s.t, operation{id: "getVersion", method: http.MethodGet, path: "/api/v1/version"}, nil, nil, nil)
+	return call[VersionResult](ctx, s.t, opGetVersion, nil, nil, nil)
 }
 
 // AuthService is Client.Auth: Password sessions: login, token rotation, logout and registration.
@@ -117,7 +117,7 @@ type AuthService struct{ t *transport }
 // super-admin grant; `public_user_only` creates just the User, without tokens. Duplicate email is
 // 409 USER_CREATE_FAILED.
 func (s *AuthService) Register(ctx context.Context, body AuthRegisterInput) (*RegisterResult, error) {
-	return call[RegisterResult](ctx, s.t, operation{id: "register", method: http.MethodPost, path: "/api/v1/auth/register", noAuth: true}, nil, nil, body)
+	return call[RegisterResult](ctx, s.t, opRegister, nil, nil, body)
 }
 
 // login sends POST /api/v1/auth/login (operation login): Create a user session. Password login.
@@ -125,14 +125,14 @@ func (s *AuthService) Register(ctx context.Context, body AuthRegisterInput) (*Re
 // AUTHENTICATION_REQUIRED. Repeated failures lock the email and the client address (429 with
 // Retry-After). A user without a live Member binding gets 403 ACTIVE_MEMBER_REQUIRED.
 func (s *AuthService) login(ctx context.Context, body AuthLoginInput) (*LoginResult, error) {
-	return call[LoginResult](ctx, s.t, operation{id: "login", method: http.MethodPost, path: "/api/v1/auth/login", noAuth: true}, nil, nil, body)
+	return call[LoginResult](ctx, s.t, opLogin, nil, nil, body)
 }
 
 // logout sends POST /api/v1/auth/logout (operation logout): Revoke a session token. Revokes the
 // session identified by the bearer token, or else by `refresh_token`. Idempotent: unknown or
 // missing tokens still answer `logged_out: true`.
 func (s *AuthService) logout(ctx context.Context, body *AuthLogoutInput) (*LogoutResult, error) {
-	return call[LogoutResult](ctx, s.t, operation{id: "logout", method: http.MethodPost, path: "/api/v1/auth/logout"}, nil, nil, optionalBody(body))
+	return call[LogoutResult](ctx, s.t, opLogout, nil, nil, optionalBody(body))
 }
 
 // refresh sends POST /api/v1/auth/refresh (operation refreshSession): Rotate access and refresh
@@ -140,7 +140,7 @@ func (s *AuthService) logout(ctx context.Context, body *AuthLogoutInput) (*Logou
 // Presenting an already-rotated refresh token revokes the whole session (reuse detection); both
 // answer 401 SESSION_EXPIRED.
 func (s *AuthService) refresh(ctx context.Context, body AuthRefreshInput) (*RefreshResult, error) {
-	return call[RefreshResult](ctx, s.t, operation{id: "refreshSession", method: http.MethodPost, path: "/api/v1/auth/refresh", noAuth: true}, nil, nil, body)
+	return call[RefreshResult](ctx, s.t, opRefreshSession, nil, nil, body)
 }
 
 // ActorService is Client.Actor: The Member a session acts as, and switching it.
@@ -148,14 +148,14 @@ type ActorService struct{ t *transport }
 
 // Context sends GET /api/v1/actor/context (operation getActorContext): Get current actor context.
 func (s *ActorService) Context(ctx context.Context) (*ActorContextResult, error) {
-	return call[ActorContextResult](ctx, s.t, operation{id: "getActorContext", method: http.MethodGet, path: "/api/v1/actor/context"}, nil, nil, nil)
+	return call[ActorContextResult](ctx, s.t, opGetActorContext, nil, nil, nil)
 }
 
 // SwitchMember sends POST /api/v1/actor/switch-member (operation switchMember): Switch active
 // Member for a session. Selects one of the session user's live bindings; anything else is 403
 // ACTIVE_MEMBER_REQUIRED.
 func (s *ActorService) SwitchMember(ctx context.Context, body SwitchMemberInput) (*ActorContextResult, error) {
-	return call[ActorContextResult](ctx, s.t, operation{id: "switchMember", method: http.MethodPost, path: "/api/v1/actor/switch-member"}, nil, nil, body)
+	return call[ActorContextResult](ctx, s.t, opSwitchMember, nil, nil, body)
 }
 
 // AdminService is Client.Admin: The calling principal and management-plane admin grants.
@@ -165,19 +165,19 @@ type AdminService struct{ t *transport }
 // Session credentials only. Instance levels require an instance super admin; the caller must hold
 // the delegated permission key at the grant's scope.
 func (s *AdminService) CreateGrant(ctx context.Context, body AdminGrantCreateInput) (*AdminGrant, error) {
-	return call[AdminGrant](ctx, s.t, operation{id: "createAdminGrant", method: http.MethodPost, path: "/api/v1/admin/grants"}, nil, nil, body)
+	return call[AdminGrant](ctx, s.t, opCreateAdminGrant, nil, nil, body)
 }
 
 // GetGrant sends GET /api/v1/admin/grants/{admin_grant_id} (operation getAdminGrant): Get an admin
 // grant.
 func (s *AdminService) GetGrant(ctx context.Context, adminGrantID string) (*AdminGrant, error) {
-	return call[AdminGrant](ctx, s.t, operation{id: "getAdminGrant", method: http.MethodGet, path: "/api/v1/admin/grants/{admin_grant_id}"}, []string{adminGrantID}, nil, nil)
+	return call[AdminGrant](ctx, s.t, opGetAdminGrant, []string{adminGrantID}, nil, nil)
 }
 
 // ListGrants sends GET /api/v1/admin/grants (operation listAdminGrants): List admin grants. Only
 // grants the credential may read are returned.
 func (s *AdminService) ListGrants(ctx context.Context, params *ListAdminGrantsParams) (*Page[AdminGrant], error) {
-	return callList[AdminGrant](ctx, s.t, operation{id: "listAdminGrants", method: http.MethodGet, path: "/api/v1/admin/grants"}, nil, params.values(), nil)
+	return callList[AdminGrant](ctx, s.t, opListAdminGrants, nil, params.values(), nil)
 }
 
 // AllGrants iterates every item of ListGrants, following cursors page after page. It stops at the
@@ -195,14 +195,14 @@ func (s *AdminService) AllGrants(ctx context.Context, params *ListAdminGrantsPar
 
 // Me sends GET /api/v1/admin/me (operation getAdminMe): Inspect current admin principal.
 func (s *AdminService) Me(ctx context.Context) (*AdminMeResult, error) {
-	return call[AdminMeResult](ctx, s.t, operation{id: "getAdminMe", method: http.MethodGet, path: "/api/v1/admin/me"}, nil, nil, nil)
+	return call[AdminMeResult](ctx, s.t, opGetAdminMe, nil, nil, nil)
 }
 
 // RevokeGrant sends POST /api/v1/admin/grants/{admin_grant_id}/revoke (operation
 // revokeAdminGrant): Revoke an admin grant. Session credentials only. Revoking the last active
 // instance super admin is 409 LAST_SUPER_ADMIN.
 func (s *AdminService) RevokeGrant(ctx context.Context, adminGrantID string, body *AdminGrantMutationInput) (*AdminGrant, error) {
-	return call[AdminGrant](ctx, s.t, operation{id: "revokeAdminGrant", method: http.MethodPost, path: "/api/v1/admin/grants/{admin_grant_id}/revoke"}, []string{adminGrantID}, nil, optionalBody(body))
+	return call[AdminGrant](ctx, s.t, opRevokeAdminGrant, []string{adminGrantID}, nil, optionalBody(body))
 }
 
 // APIKeysService is Client.APIKeys: Scoped machine credentials. Create returns the plaintext key
@@ -213,18 +213,18 @@ type APIKeysService struct{ t *transport }
 // the plaintext once, as both `api_key` and `key`. The caller must hold every requested permission
 // key at the new key's scope (403 names the first one it lacks).
 func (s *APIKeysService) Create(ctx context.Context, body APIKeyCreateInput) (*APIKeyCreated, error) {
-	return call[APIKeyCreated](ctx, s.t, operation{id: "createAPIKey", method: http.MethodPost, path: "/api/v1/api-keys"}, nil, nil, body)
+	return call[APIKeyCreated](ctx, s.t, opCreateAPIKey, nil, nil, body)
 }
 
 // Get sends GET /api/v1/api-keys/{api_key_id} (operation getAPIKey): Get an API key.
 func (s *APIKeysService) Get(ctx context.Context, apiKeyID string) (*APIKey, error) {
-	return call[APIKey](ctx, s.t, operation{id: "getAPIKey", method: http.MethodGet, path: "/api/v1/api-keys/{api_key_id}"}, []string{apiKeyID}, nil, nil)
+	return call[APIKey](ctx, s.t, opGetAPIKey, []string{apiKeyID}, nil, nil)
 }
 
 // List sends GET /api/v1/api-keys (operation listAPIKeys): List API keys. Only keys the credential
 // may read are returned. Secrets are never included.
 func (s *APIKeysService) List(ctx context.Context, params *ListAPIKeysParams) (*Page[APIKey], error) {
-	return callList[APIKey](ctx, s.t, operation{id: "listAPIKeys", method: http.MethodGet, path: "/api/v1/api-keys"}, nil, params.values(), nil)
+	return callList[APIKey](ctx, s.t, opListAPIKeys, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -243,7 +243,7 @@ func (s *APIKeysService) All(ctx context.Context, params *ListAPIKeysParams) ite
 // Revoke sends POST /api/v1/api-keys/{api_key_id}/revoke (operation revokeAPIKey): Revoke an API
 // key.
 func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, body *APIKeyMutationInput) (*APIKey, error) {
-	return call[APIKey](ctx, s.t, operation{id: "revokeAPIKey", method: http.MethodPost, path: "/api/v1/api-keys/{api_key_id}/revoke"}, []string{apiKeyID}, nil, optionalBody(body))
+	return call[APIKey](ctx, s.t, opRevokeAPIKey, []string{apiKeyID}, nil, optionalBody(body))
 }
 
 // AuthzService is Client.Authz: Authorization decisions. A deny is a normal value, never an error.
@@ -254,14 +254,14 @@ type AuthzService struct{ t *transport }
 // Allow and deny are both 200; the compact `explanation` says why, and `trace` carries the full
 // decision when `explain` is true. Requires `authz:check`.
 func (s *AuthzService) Check(ctx context.Context, body AuthzCheckInput) (*AuthzCheckResult, error) {
-	return call[AuthzCheckResult](ctx, s.t, operation{id: "checkAuthorization", method: http.MethodPost, path: "/api/v1/authz/check"}, nil, nil, body)
+	return call[AuthzCheckResult](ctx, s.t, opCheckAuthorization, nil, nil, body)
 }
 
 // Explain sends POST /api/v1/authz/explain (operation explainAuthorization): Run authorization
 // explain trace. Same evaluation and audit as check, answered with the full decision trace.
 // Requires `authz:check`.
 func (s *AuthzService) Explain(ctx context.Context, body AuthzCheckInput) (*DecisionTrace, error) {
-	return call[DecisionTrace](ctx, s.t, operation{id: "explainAuthorization", method: http.MethodPost, path: "/api/v1/authz/explain"}, nil, nil, body)
+	return call[DecisionTrace](ctx, s.t, opExplainAuthorization, nil, nil, body)
 }
 
 // AuditService is Client.Audit: The append-only audit log, newest first.
@@ -269,19 +269,19 @@ type AuditService struct{ t *transport }
 
 // Get sends GET /api/v1/audit/logs/{audit_log_id} (operation getAuditLog): Get audit log detail.
 func (s *AuditService) Get(ctx context.Context, auditLogID string) (*AuditLogDetail, error) {
-	return call[AuditLogDetail](ctx, s.t, operation{id: "getAuditLog", method: http.MethodGet, path: "/api/v1/audit/logs/{audit_log_id}"}, []string{auditLogID}, nil, nil)
+	return call[AuditLogDetail](ctx, s.t, opGetAuditLog, []string{auditLogID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/audit-logs/{audit_log_id} (operation
 // getSpaceAuditLog): Get audit log detail in a space.
 func (s *AuditService) GetInSpace(ctx context.Context, spaceID string, auditLogID string) (*AuditLogDetail, error) {
-	return call[AuditLogDetail](ctx, s.t, operation{id: "getSpaceAuditLog", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/audit-logs/{audit_log_id}"}, []string{spaceID, auditLogID}, nil, nil)
+	return call[AuditLogDetail](ctx, s.t, opGetSpaceAuditLog, []string{spaceID, auditLogID}, nil, nil)
 }
 
 // List sends GET /api/v1/audit/logs (operation listAuditLogs): List audit logs. Newest first. Rows
 // omit `trace`; fetch the detail for it.
 func (s *AuditService) List(ctx context.Context, params *ListAuditLogsParams) (*Page[AuditLog], error) {
-	return callList[AuditLog](ctx, s.t, operation{id: "listAuditLogs", method: http.MethodGet, path: "/api/v1/audit/logs"}, nil, params.values(), nil)
+	return callList[AuditLog](ctx, s.t, opListAuditLogs, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -300,7 +300,7 @@ func (s *AuditService) All(ctx context.Context, params *ListAuditLogsParams) ite
 // ListInSpace sends GET /api/v1/spaces/{space_id}/audit-logs (operation listSpaceAuditLogs): List
 // audit logs in a space. Newest first. Rows omit `trace`; fetch the detail for it.
 func (s *AuditService) ListInSpace(ctx context.Context, spaceID string, params *ListSpaceAuditLogsParams) (*Page[AuditLog], error) {
-	return callList[AuditLog](ctx, s.t, operation{id: "listSpaceAuditLogs", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/audit-logs"}, []string{spaceID}, params.values(), nil)
+	return callList[AuditLog](ctx, s.t, opListSpaceAuditLogs, []string{spaceID}, params.values(), nil)
 }
 
 // AllInSpace iterates every item of ListInSpace, following cursors page after page. It stops at
@@ -321,24 +321,24 @@ type UsersService struct{ t *transport }
 
 // Create sends POST /api/v1/users (operation createUser): Create a user.
 func (s *UsersService) Create(ctx context.Context, body UserCreateInput) (*User, error) {
-	return call[User](ctx, s.t, operation{id: "createUser", method: http.MethodPost, path: "/api/v1/users"}, nil, nil, body)
+	return call[User](ctx, s.t, opCreateUser, nil, nil, body)
 }
 
 // Disable sends POST /api/v1/users/{user_id}/disable (operation disableUser): Disable a user.
 // Repeating a transition the user has already made returns it unchanged; 409
 // INVALID_STATE_TRANSITION when its current state does not allow disable.
 func (s *UsersService) Disable(ctx context.Context, userID string, body *UserMutationInput) (*User, error) {
-	return call[User](ctx, s.t, operation{id: "disableUser", method: http.MethodPost, path: "/api/v1/users/{user_id}/disable"}, []string{userID}, nil, optionalBody(body))
+	return call[User](ctx, s.t, opDisableUser, []string{userID}, nil, optionalBody(body))
 }
 
 // Get sends GET /api/v1/users/{user_id} (operation getUser): Get a user.
 func (s *UsersService) Get(ctx context.Context, userID string) (*User, error) {
-	return call[User](ctx, s.t, operation{id: "getUser", method: http.MethodGet, path: "/api/v1/users/{user_id}"}, []string{userID}, nil, nil)
+	return call[User](ctx, s.t, opGetUser, []string{userID}, nil, nil)
 }
 
 // List sends GET /api/v1/users (operation listUsers): List users.
 func (s *UsersService) List(ctx context.Context, params *ListUsersParams) (*Page[User], error) {
-	return callList[User](ctx, s.t, operation{id: "listUsers", method: http.MethodGet, path: "/api/v1/users"}, nil, params.values(), nil)
+	return callList[User](ctx, s.t, opListUsers, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -358,12 +358,12 @@ func (s *UsersService) All(ctx context.Context, params *ListUsersParams) iter.Se
 // Repeating a transition the user has already made returns it unchanged; 409
 // INVALID_STATE_TRANSITION when its current state does not allow restore.
 func (s *UsersService) Restore(ctx context.Context, userID string, body *UserMutationInput) (*User, error) {
-	return call[User](ctx, s.t, operation{id: "restoreUser", method: http.MethodPost, path: "/api/v1/users/{user_id}/restore"}, []string{userID}, nil, optionalBody(body))
+	return call[User](ctx, s.t, opRestoreUser, []string{userID}, nil, optionalBody(body))
 }
 
 // Update sends PATCH /api/v1/users/{user_id} (operation updateUser): Update a user.
 func (s *UsersService) Update(ctx context.Context, userID string, body UserMutationInput) (*User, error) {
-	return call[User](ctx, s.t, operation{id: "updateUser", method: http.MethodPatch, path: "/api/v1/users/{user_id}"}, []string{userID}, nil, body)
+	return call[User](ctx, s.t, opUpdateUser, []string{userID}, nil, body)
 }
 
 // SpacesService is Client.Spaces: Tenant boundaries.
@@ -371,24 +371,24 @@ type SpacesService struct{ t *transport }
 
 // Create sends POST /api/v1/spaces (operation createSpace): Create a space.
 func (s *SpacesService) Create(ctx context.Context, body SpaceCreateInput) (*Space, error) {
-	return call[Space](ctx, s.t, operation{id: "createSpace", method: http.MethodPost, path: "/api/v1/spaces"}, nil, nil, body)
+	return call[Space](ctx, s.t, opCreateSpace, nil, nil, body)
 }
 
 // Disable sends POST /api/v1/spaces/{space_id}/disable (operation disableSpace): Disable a space.
 // Repeating a transition the space has already made returns it unchanged; 409
 // INVALID_STATE_TRANSITION when its current state does not allow disable.
 func (s *SpacesService) Disable(ctx context.Context, spaceID string, body *SpaceMutationInput) (*Space, error) {
-	return call[Space](ctx, s.t, operation{id: "disableSpace", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/disable"}, []string{spaceID}, nil, optionalBody(body))
+	return call[Space](ctx, s.t, opDisableSpace, []string{spaceID}, nil, optionalBody(body))
 }
 
 // Get sends GET /api/v1/spaces/{space_id} (operation getSpace): Get a space.
 func (s *SpacesService) Get(ctx context.Context, spaceID string) (*Space, error) {
-	return call[Space](ctx, s.t, operation{id: "getSpace", method: http.MethodGet, path: "/api/v1/spaces/{space_id}"}, []string{spaceID}, nil, nil)
+	return call[Space](ctx, s.t, opGetSpace, []string{spaceID}, nil, nil)
 }
 
 // List sends GET /api/v1/spaces (operation listSpaces): List spaces.
 func (s *SpacesService) List(ctx context.Context, params *ListSpacesParams) (*Page[Space], error) {
-	return callList[Space](ctx, s.t, operation{id: "listSpaces", method: http.MethodGet, path: "/api/v1/spaces"}, nil, params.values(), nil)
+	return callList[Space](ctx, s.t, opListSpaces, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -408,12 +408,12 @@ func (s *SpacesService) All(ctx context.Context, params *ListSpacesParams) iter.
 // Repeating a transition the space has already made returns it unchanged; 409
 // INVALID_STATE_TRANSITION when its current state does not allow restore.
 func (s *SpacesService) Restore(ctx context.Context, spaceID string, body *SpaceMutationInput) (*Space, error) {
-	return call[Space](ctx, s.t, operation{id: "restoreSpace", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/restore"}, []string{spaceID}, nil, optionalBody(body))
+	return call[Space](ctx, s.t, opRestoreSpace, []string{spaceID}, nil, optionalBody(body))
 }
 
 // Update sends PATCH /api/v1/spaces/{space_id} (operation updateSpace): Update a space.
 func (s *SpacesService) Update(ctx context.Context, spaceID string, body SpaceMutationInput) (*Space, error) {
-	return call[Space](ctx, s.t, operation{id: "updateSpace", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}"}, []string{spaceID}, nil, body)
+	return call[Space](ctx, s.t, opUpdateSpace, []string{spaceID}, nil, body)
 }
 
 // GroupsService is Client.Groups: The group hierarchy inside a Space (materialised paths such as
@@ -422,30 +422,30 @@ type GroupsService struct{ t *transport }
 
 // Create sends POST /api/v1/spaces/{space_id}/groups (operation createGroup): Create a group.
 func (s *GroupsService) Create(ctx context.Context, spaceID string, body GroupCreateInput) (*Group, error) {
-	return call[Group](ctx, s.t, operation{id: "createGroup", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/groups"}, []string{spaceID}, nil, body)
+	return call[Group](ctx, s.t, opCreateGroup, []string{spaceID}, nil, body)
 }
 
 // Disable sends POST /api/v1/spaces/{space_id}/groups/{group_id}/disable (operation disableGroup):
 // Disable a group. Repeating a transition the group has already made returns it unchanged; 409
 // INVALID_STATE_TRANSITION when its current state does not allow disable.
 func (s *GroupsService) Disable(ctx context.Context, spaceID string, groupID string, body *GroupMutationInput) (*Group, error) {
-	return call[Group](ctx, s.t, operation{id: "disableGroup", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/groups/{group_id}/disable"}, []string{spaceID, groupID}, nil, optionalBody(body))
+	return call[Group](ctx, s.t, opDisableGroup, []string{spaceID, groupID}, nil, optionalBody(body))
 }
 
 // Get sends GET /api/v1/groups/{group_id} (operation getGroupByID): Get a group by ID.
 func (s *GroupsService) Get(ctx context.Context, groupID string) (*Group, error) {
-	return call[Group](ctx, s.t, operation{id: "getGroupByID", method: http.MethodGet, path: "/api/v1/groups/{group_id}"}, []string{groupID}, nil, nil)
+	return call[Group](ctx, s.t, opGetGroupByID, []string{groupID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/groups/{group_id} (operation getGroup): Get a
 // group in a space.
 func (s *GroupsService) GetInSpace(ctx context.Context, spaceID string, groupID string) (*Group, error) {
-	return call[Group](ctx, s.t, operation{id: "getGroup", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups/{group_id}"}, []string{spaceID, groupID}, nil, nil)
+	return call[Group](ctx, s.t, opGetGroup, []string{spaceID, groupID}, nil, nil)
 }
 
 // List sends GET /api/v1/spaces/{space_id}/groups (operation listGroups): List groups in a space.
 func (s *GroupsService) List(ctx context.Context, spaceID string, params *ListGroupsParams) (*Page[Group], error) {
-	return callList[Group](ctx, s.t, operation{id: "listGroups", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups"}, []string{spaceID}, params.values(), nil)
+	return callList[Group](ctx, s.t, opListGroups, []string{spaceID}, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -465,7 +465,7 @@ func (s *GroupsService) All(ctx context.Context, spaceID string, params *ListGro
 // tree. Every group of the Space in depth-first path order; `depth` and `parent_group_id` give the
 // shape.
 func (s *GroupsService) Tree(ctx context.Context, spaceID string, params *GetGroupTreeParams) (*Page[Group], error) {
-	return callList[Group](ctx, s.t, operation{id: "getGroupTree", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups/tree"}, []string{spaceID}, params.values(), nil)
+	return callList[Group](ctx, s.t, opGetGroupTree, []string{spaceID}, params.values(), nil)
 }
 
 // AllTree iterates every item of Tree, following cursors page after page. It stops at the first
@@ -484,7 +484,7 @@ func (s *GroupsService) AllTree(ctx context.Context, spaceID string, params *Get
 // Update sends PATCH /api/v1/spaces/{space_id}/groups/{group_id} (operation updateGroup): Update a
 // group.
 func (s *GroupsService) Update(ctx context.Context, spaceID string, groupID string, body GroupMutationInput) (*Group, error) {
-	return call[Group](ctx, s.t, operation{id: "updateGroup", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/groups/{group_id}"}, []string{spaceID, groupID}, nil, body)
+	return call[Group](ctx, s.t, opUpdateGroup, []string{spaceID, groupID}, nil, body)
 }
 
 // MembersService is Client.Members: Business identities inside a Space.
@@ -492,31 +492,31 @@ type MembersService struct{ t *transport }
 
 // Create sends POST /api/v1/spaces/{space_id}/members (operation createMember): Create a member.
 func (s *MembersService) Create(ctx context.Context, spaceID string, body MemberCreateInput) (*Member, error) {
-	return call[Member](ctx, s.t, operation{id: "createMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/members"}, []string{spaceID}, nil, body)
+	return call[Member](ctx, s.t, opCreateMember, []string{spaceID}, nil, body)
 }
 
 // Disable sends POST /api/v1/spaces/{space_id}/members/{member_id}/disable (operation
 // disableMember): Disable a member. Repeating a transition the member has already made returns it
 // unchanged; 409 INVALID_STATE_TRANSITION when its current state does not allow disable.
 func (s *MembersService) Disable(ctx context.Context, spaceID string, memberID string, body *MemberMutationInput) (*Member, error) {
-	return call[Member](ctx, s.t, operation{id: "disableMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/members/{member_id}/disable"}, []string{spaceID, memberID}, nil, optionalBody(body))
+	return call[Member](ctx, s.t, opDisableMember, []string{spaceID, memberID}, nil, optionalBody(body))
 }
 
 // Get sends GET /api/v1/members/{member_id} (operation getMemberByID): Get a member by ID.
 func (s *MembersService) Get(ctx context.Context, memberID string) (*Member, error) {
-	return call[Member](ctx, s.t, operation{id: "getMemberByID", method: http.MethodGet, path: "/api/v1/members/{member_id}"}, []string{memberID}, nil, nil)
+	return call[Member](ctx, s.t, opGetMemberByID, []string{memberID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/members/{member_id} (operation getMember): Get a
 // member in a space.
 func (s *MembersService) GetInSpace(ctx context.Context, spaceID string, memberID string) (*Member, error) {
-	return call[Member](ctx, s.t, operation{id: "getMember", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/members/{member_id}"}, []string{spaceID, memberID}, nil, nil)
+	return call[Member](ctx, s.t, opGetMember, []string{spaceID, memberID}, nil, nil)
 }
 
 // List sends GET /api/v1/spaces/{space_id}/members (operation listMembers): List members in a
 // space.
 func (s *MembersService) List(ctx context.Context, spaceID string, params *ListMembersParams) (*Page[Member], error) {
-	return callList[Member](ctx, s.t, operation{id: "listMembers", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/members"}, []string{spaceID}, params.values(), nil)
+	return callList[Member](ctx, s.t, opListMembers, []string{spaceID}, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -535,7 +535,7 @@ func (s *MembersService) All(ctx context.Context, spaceID string, params *ListMe
 // Update sends PATCH /api/v1/spaces/{space_id}/members/{member_id} (operation updateMember):
 // Update a member.
 func (s *MembersService) Update(ctx context.Context, spaceID string, memberID string, body MemberMutationInput) (*Member, error) {
-	return call[Member](ctx, s.t, operation{id: "updateMember", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/members/{member_id}"}, []string{spaceID, memberID}, nil, body)
+	return call[Member](ctx, s.t, opUpdateMember, []string{spaceID, memberID}, nil, body)
 }
 
 // UserMembersService is Client.UserMembers: Revocable bindings that let a User act as a Member.
@@ -544,25 +544,25 @@ type UserMembersService struct{ t *transport }
 // Create sends POST /api/v1/spaces/{space_id}/user-members (operation createUserMember): Create a
 // user-member binding.
 func (s *UserMembersService) Create(ctx context.Context, spaceID string, body UserMemberCreateInput) (*UserMember, error) {
-	return call[UserMember](ctx, s.t, operation{id: "createUserMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/user-members"}, []string{spaceID}, nil, body)
+	return call[UserMember](ctx, s.t, opCreateUserMember, []string{spaceID}, nil, body)
 }
 
 // Get sends GET /api/v1/user-members/{user_member_id} (operation getUserMemberByID): Get a
 // user-member binding by ID.
 func (s *UserMembersService) Get(ctx context.Context, userMemberID string) (*UserMember, error) {
-	return call[UserMember](ctx, s.t, operation{id: "getUserMemberByID", method: http.MethodGet, path: "/api/v1/user-members/{user_member_id}"}, []string{userMemberID}, nil, nil)
+	return call[UserMember](ctx, s.t, opGetUserMemberByID, []string{userMemberID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/user-members/{user_member_id} (operation
 // getUserMember): Get a user-member binding in a space.
 func (s *UserMembersService) GetInSpace(ctx context.Context, spaceID string, userMemberID string) (*UserMember, error) {
-	return call[UserMember](ctx, s.t, operation{id: "getUserMember", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/user-members/{user_member_id}"}, []string{spaceID, userMemberID}, nil, nil)
+	return call[UserMember](ctx, s.t, opGetUserMember, []string{spaceID, userMemberID}, nil, nil)
 }
 
 // List sends GET /api/v1/spaces/{space_id}/user-members (operation listUserMembers): List
 // user-member bindings.
 func (s *UserMembersService) List(ctx context.Context, spaceID string, params *ListUserMembersParams) (*Page[UserMember], error) {
-	return callList[UserMember](ctx, s.t, operation{id: "listUserMembers", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/user-members"}, []string{spaceID}, params.values(), nil)
+	return callList[UserMember](ctx, s.t, opListUserMembers, []string{spaceID}, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -583,13 +583,13 @@ func (s *UserMembersService) All(ctx context.Context, spaceID string, params *Li
 // made returns it unchanged; 409 INVALID_STATE_TRANSITION when its current state does not allow
 // revoke.
 func (s *UserMembersService) Revoke(ctx context.Context, spaceID string, userMemberID string, body *UserMemberMutationInput) (*UserMember, error) {
-	return call[UserMember](ctx, s.t, operation{id: "revokeUserMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/user-members/{user_member_id}/revoke"}, []string{spaceID, userMemberID}, nil, optionalBody(body))
+	return call[UserMember](ctx, s.t, opRevokeUserMember, []string{spaceID, userMemberID}, nil, optionalBody(body))
 }
 
 // Update sends PATCH /api/v1/spaces/{space_id}/user-members/{user_member_id} (operation
 // updateUserMember): Update a user-member binding.
 func (s *UserMembersService) Update(ctx context.Context, spaceID string, userMemberID string, body UserMemberMutationInput) (*UserMember, error) {
-	return call[UserMember](ctx, s.t, operation{id: "updateUserMember", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/user-members/{user_member_id}"}, []string{spaceID, userMemberID}, nil, body)
+	return call[UserMember](ctx, s.t, opUpdateUserMember, []string{spaceID, userMemberID}, nil, body)
 }
 
 // RolesService is Client.Roles: Space-local roles.
@@ -597,30 +597,30 @@ type RolesService struct{ t *transport }
 
 // Create sends POST /api/v1/spaces/{space_id}/roles (operation createRole): Create a role.
 func (s *RolesService) Create(ctx context.Context, spaceID string, body RoleCreateInput) (*Role, error) {
-	return call[Role](ctx, s.t, operation{id: "createRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/roles"}, []string{spaceID}, nil, body)
+	return call[Role](ctx, s.t, opCreateRole, []string{spaceID}, nil, body)
 }
 
 // Disable sends POST /api/v1/spaces/{space_id}/roles/{role_id}/disable (operation disableRole):
 // Disable a role. Repeating a transition the role has already made returns it unchanged; 409
 // INVALID_STATE_TRANSITION when its current state does not allow disable.
 func (s *RolesService) Disable(ctx context.Context, spaceID string, roleID string, body *RoleMutationInput) (*Role, error) {
-	return call[Role](ctx, s.t, operation{id: "disableRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/roles/{role_id}/disable"}, []string{spaceID, roleID}, nil, optionalBody(body))
+	return call[Role](ctx, s.t, opDisableRole, []string{spaceID, roleID}, nil, optionalBody(body))
 }
 
 // Get sends GET /api/v1/roles/{role_id} (operation getRoleByID): Get a role by ID.
 func (s *RolesService) Get(ctx context.Context, roleID string) (*Role, error) {
-	return call[Role](ctx, s.t, operation{id: "getRoleByID", method: http.MethodGet, path: "/api/v1/roles/{role_id}"}, []string{roleID}, nil, nil)
+	return call[Role](ctx, s.t, opGetRoleByID, []string{roleID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/roles/{role_id} (operation getRole): Get a role
 // in a space.
 func (s *RolesService) GetInSpace(ctx context.Context, spaceID string, roleID string) (*Role, error) {
-	return call[Role](ctx, s.t, operation{id: "getRole", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/roles/{role_id}"}, []string{spaceID, roleID}, nil, nil)
+	return call[Role](ctx, s.t, opGetRole, []string{spaceID, roleID}, nil, nil)
 }
 
 // List sends GET /api/v1/spaces/{space_id}/roles (operation listRoles): List roles in a space.
 func (s *RolesService) List(ctx context.Context, spaceID string, params *ListRolesParams) (*Page[Role], error) {
-	return callList[Role](ctx, s.t, operation{id: "listRoles", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/roles"}, []string{spaceID}, params.values(), nil)
+	return callList[Role](ctx, s.t, opListRoles, []string{spaceID}, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -639,7 +639,7 @@ func (s *RolesService) All(ctx context.Context, spaceID string, params *ListRole
 // Update sends PATCH /api/v1/spaces/{space_id}/roles/{role_id} (operation updateRole): Update a
 // role.
 func (s *RolesService) Update(ctx context.Context, spaceID string, roleID string, body RoleMutationInput) (*Role, error) {
-	return call[Role](ctx, s.t, operation{id: "updateRole", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/roles/{role_id}"}, []string{spaceID, roleID}, nil, body)
+	return call[Role](ctx, s.t, opUpdateRole, []string{spaceID, roleID}, nil, body)
 }
 
 // MemberRolesService is Client.MemberRoles: Grants of Roles to Members.
@@ -648,7 +648,7 @@ type MemberRolesService struct{ t *transport }
 // Create sends POST /api/v1/spaces/{space_id}/member-roles (operation createMemberRole): Create a
 // member role grant. Member, role and anchor group must all belong to the path's Space.
 func (s *MemberRolesService) Create(ctx context.Context, spaceID string, body MemberRoleCreateInput) (*MemberRole, error) {
-	return call[MemberRole](ctx, s.t, operation{id: "createMemberRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-roles"}, []string{spaceID}, nil, body)
+	return call[MemberRole](ctx, s.t, opCreateMemberRole, []string{spaceID}, nil, body)
 }
 
 // CreateGrant sends POST /api/v1/spaces/{space_id}/member-role-grants (operation
@@ -656,26 +656,26 @@ func (s *MemberRolesService) Create(ctx context.Context, spaceID string, body Me
 // same behaviour and permissions. Member, role and anchor group must all belong to the path's
 // Space.
 func (s *MemberRolesService) CreateGrant(ctx context.Context, spaceID string, body MemberRoleCreateInput) (*MemberRole, error) {
-	return call[MemberRole](ctx, s.t, operation{id: "createMemberRoleGrant", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-role-grants"}, []string{spaceID}, nil, body)
+	return call[MemberRole](ctx, s.t, opCreateMemberRoleGrant, []string{spaceID}, nil, body)
 }
 
 // Get sends GET /api/v1/spaces/{space_id}/member-roles/{member_role_id} (operation getMemberRole):
 // Get a member role grant.
 func (s *MemberRolesService) Get(ctx context.Context, spaceID string, memberRoleID string) (*MemberRole, error) {
-	return call[MemberRole](ctx, s.t, operation{id: "getMemberRole", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-roles/{member_role_id}"}, []string{spaceID, memberRoleID}, nil, nil)
+	return call[MemberRole](ctx, s.t, opGetMemberRole, []string{spaceID, memberRoleID}, nil, nil)
 }
 
 // GetGrant sends GET /api/v1/spaces/{space_id}/member-role-grants/{member_role_id} (operation
 // getMemberRoleGrant): Get a member role grant (alias). Alias of the `member-roles` routes; same
 // behaviour and permissions.
 func (s *MemberRolesService) GetGrant(ctx context.Context, spaceID string, memberRoleID string) (*MemberRole, error) {
-	return call[MemberRole](ctx, s.t, operation{id: "getMemberRoleGrant", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-role-grants/{member_role_id}"}, []string{spaceID, memberRoleID}, nil, nil)
+	return call[MemberRole](ctx, s.t, opGetMemberRoleGrant, []string{spaceID, memberRoleID}, nil, nil)
 }
 
 // List sends GET /api/v1/spaces/{space_id}/member-roles (operation listMemberRoles): List member
 // role grants.
 func (s *MemberRolesService) List(ctx context.Context, spaceID string, params *ListMemberRolesParams) (*Page[MemberRole], error) {
-	return callList[MemberRole](ctx, s.t, operation{id: "listMemberRoles", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-roles"}, []string{spaceID}, params.values(), nil)
+	return callList[MemberRole](ctx, s.t, opListMemberRoles, []string{spaceID}, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -695,7 +695,7 @@ func (s *MemberRolesService) All(ctx context.Context, spaceID string, params *Li
 // listMemberRoleGrants): List member role grants (alias). Alias of the `member-roles` routes; same
 // behaviour and permissions.
 func (s *MemberRolesService) ListGrants(ctx context.Context, spaceID string, params *ListMemberRoleGrantsParams) (*Page[MemberRole], error) {
-	return callList[MemberRole](ctx, s.t, operation{id: "listMemberRoleGrants", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-role-grants"}, []string{spaceID}, params.values(), nil)
+	return callList[MemberRole](ctx, s.t, opListMemberRoleGrants, []string{spaceID}, params.values(), nil)
 }
 
 // AllGrants iterates every item of ListGrants, following cursors page after page. It stops at the
@@ -714,14 +714,14 @@ func (s *MemberRolesService) AllGrants(ctx context.Context, spaceID string, para
 // Revoke sends POST /api/v1/spaces/{space_id}/member-roles/{member_role_id}/revoke (operation
 // revokeMemberRole): Revoke a member role grant.
 func (s *MemberRolesService) Revoke(ctx context.Context, spaceID string, memberRoleID string, body *MemberRoleMutationInput) (*MemberRole, error) {
-	return call[MemberRole](ctx, s.t, operation{id: "revokeMemberRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-roles/{member_role_id}/revoke"}, []string{spaceID, memberRoleID}, nil, optionalBody(body))
+	return call[MemberRole](ctx, s.t, opRevokeMemberRole, []string{spaceID, memberRoleID}, nil, optionalBody(body))
 }
 
 // RevokeGrant sends POST /api/v1/spaces/{space_id}/member-role-grants/{member_role_id}/revoke
 // (operation revokeMemberRoleGrant): Revoke a member role grant (alias). Alias of the
 // `member-roles` routes; same behaviour and permissions.
 func (s *MemberRolesService) RevokeGrant(ctx context.Context, spaceID string, memberRoleID string, body *MemberRoleMutationInput) (*MemberRole, error) {
-	return call[MemberRole](ctx, s.t, operation{id: "revokeMemberRoleGrant", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-role-grants/{member_role_id}/revoke"}, []string{spaceID, memberRoleID}, nil, optionalBody(body))
+	return call[MemberRole](ctx, s.t, opRevokeMemberRoleGrant, []string{spaceID, memberRoleID}, nil, optionalBody(body))
 }
 
 // PermissionsService is Client.Permissions: Permission triples (resource, action, scope).
@@ -729,24 +729,24 @@ type PermissionsService struct{ t *transport }
 
 // Create sends POST /api/v1/permissions (operation createPermission): Create a permission.
 func (s *PermissionsService) Create(ctx context.Context, body PermissionCreateInput) (*Permission, error) {
-	return call[Permission](ctx, s.t, operation{id: "createPermission", method: http.MethodPost, path: "/api/v1/permissions"}, nil, nil, body)
+	return call[Permission](ctx, s.t, opCreatePermission, nil, nil, body)
 }
 
 // Disable sends POST /api/v1/permissions/{permission_id}/disable (operation disablePermission):
 // Disable a permission. Repeating a transition the permission has already made returns it
 // unchanged; 409 INVALID_STATE_TRANSITION when its current state does not allow disable.
 func (s *PermissionsService) Disable(ctx context.Context, permissionID string, body *PermissionMutationInput) (*Permission, error) {
-	return call[Permission](ctx, s.t, operation{id: "disablePermission", method: http.MethodPost, path: "/api/v1/permissions/{permission_id}/disable"}, []string{permissionID}, nil, optionalBody(body))
+	return call[Permission](ctx, s.t, opDisablePermission, []string{permissionID}, nil, optionalBody(body))
 }
 
 // Get sends GET /api/v1/permissions/{permission_id} (operation getPermission): Get a permission.
 func (s *PermissionsService) Get(ctx context.Context, permissionID string) (*Permission, error) {
-	return call[Permission](ctx, s.t, operation{id: "getPermission", method: http.MethodGet, path: "/api/v1/permissions/{permission_id}"}, []string{permissionID}, nil, nil)
+	return call[Permission](ctx, s.t, opGetPermission, []string{permissionID}, nil, nil)
 }
 
 // List sends GET /api/v1/permissions (operation listPermissions): List permissions.
 func (s *PermissionsService) List(ctx context.Context, params *ListPermissionsParams) (*Page[Permission], error) {
-	return callList[Permission](ctx, s.t, operation{id: "listPermissions", method: http.MethodGet, path: "/api/v1/permissions"}, nil, params.values(), nil)
+	return callList[Permission](ctx, s.t, opListPermissions, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -765,7 +765,7 @@ func (s *PermissionsService) All(ctx context.Context, params *ListPermissionsPar
 // Update sends PATCH /api/v1/permissions/{permission_id} (operation updatePermission): Update a
 // permission.
 func (s *PermissionsService) Update(ctx context.Context, permissionID string, body PermissionMutationInput) (*Permission, error) {
-	return call[Permission](ctx, s.t, operation{id: "updatePermission", method: http.MethodPatch, path: "/api/v1/permissions/{permission_id}"}, []string{permissionID}, nil, body)
+	return call[Permission](ctx, s.t, opUpdatePermission, []string{permissionID}, nil, body)
 }
 
 // RolePermissionsService is Client.RolePermissions: Links of Permissions to Roles.
@@ -774,31 +774,31 @@ type RolePermissionsService struct{ t *transport }
 // Create sends POST /api/v1/role-permissions (operation createRolePermission): Create a
 // role-permission binding.
 func (s *RolePermissionsService) Create(ctx context.Context, body RolePermissionMutationInput) (*RolePermission, error) {
-	return call[RolePermission](ctx, s.t, operation{id: "createRolePermission", method: http.MethodPost, path: "/api/v1/role-permissions"}, nil, nil, body)
+	return call[RolePermission](ctx, s.t, opCreateRolePermission, nil, nil, body)
 }
 
 // CreateInSpace sends POST /api/v1/spaces/{space_id}/role-permissions (operation
 // createSpaceRolePermission): Create a role-permission binding in a space.
 func (s *RolePermissionsService) CreateInSpace(ctx context.Context, spaceID string, body RolePermissionMutationInput) (*RolePermission, error) {
-	return call[RolePermission](ctx, s.t, operation{id: "createSpaceRolePermission", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/role-permissions"}, []string{spaceID}, nil, body)
+	return call[RolePermission](ctx, s.t, opCreateSpaceRolePermission, []string{spaceID}, nil, body)
 }
 
 // Get sends GET /api/v1/role-permissions/{role_permission_id} (operation getRolePermission): Get a
 // role-permission binding.
 func (s *RolePermissionsService) Get(ctx context.Context, rolePermissionID string) (*RolePermission, error) {
-	return call[RolePermission](ctx, s.t, operation{id: "getRolePermission", method: http.MethodGet, path: "/api/v1/role-permissions/{role_permission_id}"}, []string{rolePermissionID}, nil, nil)
+	return call[RolePermission](ctx, s.t, opGetRolePermission, []string{rolePermissionID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/role-permissions/{role_permission_id} (operation
 // getSpaceRolePermission): Get a role-permission binding in a space.
 func (s *RolePermissionsService) GetInSpace(ctx context.Context, spaceID string, rolePermissionID string) (*RolePermission, error) {
-	return call[RolePermission](ctx, s.t, operation{id: "getSpaceRolePermission", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}"}, []string{spaceID, rolePermissionID}, nil, nil)
+	return call[RolePermission](ctx, s.t, opGetSpaceRolePermission, []string{spaceID, rolePermissionID}, nil, nil)
 }
 
 // List sends GET /api/v1/role-permissions (operation listRolePermissions): List role-permission
 // bindings.
 func (s *RolePermissionsService) List(ctx context.Context, params *ListRolePermissionsParams) (*Page[RolePermission], error) {
-	return callList[RolePermission](ctx, s.t, operation{id: "listRolePermissions", method: http.MethodGet, path: "/api/v1/role-permissions"}, nil, params.values(), nil)
+	return callList[RolePermission](ctx, s.t, opListRolePermissions, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -817,7 +817,7 @@ func (s *RolePermissionsService) All(ctx context.Context, params *ListRolePermis
 // ListInSpace sends GET /api/v1/spaces/{space_id}/role-permissions (operation
 // listSpaceRolePermissions): List role-permission bindings in a space.
 func (s *RolePermissionsService) ListInSpace(ctx context.Context, spaceID string, params *ListSpaceRolePermissionsParams) (*Page[RolePermission], error) {
-	return callList[RolePermission](ctx, s.t, operation{id: "listSpaceRolePermissions", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/role-permissions"}, []string{spaceID}, params.values(), nil)
+	return callList[RolePermission](ctx, s.t, opListSpaceRolePermissions, []string{spaceID}, params.values(), nil)
 }
 
 // AllInSpace iterates every item of ListInSpace, following cursors page after page. It stops at
@@ -837,13 +837,13 @@ func (s *RolePermissionsService) AllInSpace(ctx context.Context, spaceID string,
 // deleteRolePermission): Revoke a role-permission binding. Soft delete: the binding stops granting
 // immediately and is returned with `deleted_at`.
 func (s *RolePermissionsService) Revoke(ctx context.Context, rolePermissionID string) (*RolePermission, error) {
-	return call[RolePermission](ctx, s.t, operation{id: "deleteRolePermission", method: http.MethodDelete, path: "/api/v1/role-permissions/{role_permission_id}"}, []string{rolePermissionID}, nil, nil)
+	return call[RolePermission](ctx, s.t, opDeleteRolePermission, []string{rolePermissionID}, nil, nil)
 }
 
 // RevokeInSpace sends DELETE /api/v1/spaces/{space_id}/role-permissions/{role_permission_id}
 // (operation deleteSpaceRolePermission): Revoke a role-permission binding in a space.
 func (s *RolePermissionsService) RevokeInSpace(ctx context.Context, spaceID string, rolePermissionID string) (*RolePermission, error) {
-	return call[RolePermission](ctx, s.t, operation{id: "deleteSpaceRolePermission", method: http.MethodDelete, path: "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}"}, []string{spaceID, rolePermissionID}, nil, nil)
+	return call[RolePermission](ctx, s.t, opDeleteSpaceRolePermission, []string{spaceID, rolePermissionID}, nil, nil)
 }
 
 // ResourceTypesService is Client.ResourceTypes: The resource registry: types, their actions and
@@ -853,7 +853,7 @@ type ResourceTypesService struct{ t *transport }
 // Actions sends GET /api/v1/resource-types/{resource_type}/actions (operation
 // listResourceActions): List resource actions.
 func (s *ResourceTypesService) Actions(ctx context.Context, resourceType string, params *ListResourceActionsParams) (*Page[ResourceAction], error) {
-	return callList[ResourceAction](ctx, s.t, operation{id: "listResourceActions", method: http.MethodGet, path: "/api/v1/resource-types/{resource_type}/actions"}, []string{resourceType}, params.values(), nil)
+	return callList[ResourceAction](ctx, s.t, opListResourceActions, []string{resourceType}, params.values(), nil)
 }
 
 // AllActions iterates every item of Actions, following cursors page after page. It stops at the
@@ -872,12 +872,12 @@ func (s *ResourceTypesService) AllActions(ctx context.Context, resourceType stri
 // Get sends GET /api/v1/resource-types/{resource_type} (operation getResourceType): Get a resource
 // type.
 func (s *ResourceTypesService) Get(ctx context.Context, resourceType string) (*ResourceType, error) {
-	return call[ResourceType](ctx, s.t, operation{id: "getResourceType", method: http.MethodGet, path: "/api/v1/resource-types/{resource_type}"}, []string{resourceType}, nil, nil)
+	return call[ResourceType](ctx, s.t, opGetResourceType, []string{resourceType}, nil, nil)
 }
 
 // List sends GET /api/v1/resource-types (operation listResourceTypes): List resource types.
 func (s *ResourceTypesService) List(ctx context.Context, params *ListResourceTypesParams) (*Page[ResourceType], error) {
-	return callList[ResourceType](ctx, s.t, operation{id: "listResourceTypes", method: http.MethodGet, path: "/api/v1/resource-types"}, nil, params.values(), nil)
+	return callList[ResourceType](ctx, s.t, opListResourceTypes, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -896,40 +896,40 @@ func (s *ResourceTypesService) All(ctx context.Context, params *ListResourceType
 // Mapping sends GET /api/v1/resource-types/{resource_type}/mapping (operation getResourceMapping):
 // Get resource mapping.
 func (s *ResourceTypesService) Mapping(ctx context.Context, resourceType string) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, operation{id: "getResourceMapping", method: http.MethodGet, path: "/api/v1/resource-types/{resource_type}/mapping"}, []string{resourceType}, nil, nil)
+	return call[ResourceMapping](ctx, s.t, opGetResourceMapping, []string{resourceType}, nil, nil)
 }
 
 // ReplaceMapping sends PUT /api/v1/resource-types/{resource_type}/mapping (operation
 // replaceResourceMapping): Replace resource mapping. Creates or replaces the type's mapping.
 // Requires `registry:manage` like every other registry write.
 func (s *ResourceTypesService) ReplaceMapping(ctx context.Context, resourceType string, body ResourceMappingMutationInput) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, operation{id: "replaceResourceMapping", method: http.MethodPut, path: "/api/v1/resource-types/{resource_type}/mapping"}, []string{resourceType}, nil, body)
+	return call[ResourceMapping](ctx, s.t, opReplaceResourceMapping, []string{resourceType}, nil, body)
 }
 
 // UpdateMapping sends PATCH /api/v1/resource-types/{resource_type}/mapping (operation
 // updateResourceMapping): Update resource mapping. Changes only the fields sent.
 func (s *ResourceTypesService) UpdateMapping(ctx context.Context, resourceType string, body ResourceMappingMutationInput) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, operation{id: "updateResourceMapping", method: http.MethodPatch, path: "/api/v1/resource-types/{resource_type}/mapping"}, []string{resourceType}, nil, body)
+	return call[ResourceMapping](ctx, s.t, opUpdateResourceMapping, []string{resourceType}, nil, body)
 }
 
 // Upsert sends POST /api/v1/resource-types (operation upsertResourceType): Register or update a
 // resource type. Upsert by `key`; answers 201 in both cases.
 func (s *ResourceTypesService) Upsert(ctx context.Context, body ResourceTypeMutationInput) (*ResourceType, error) {
-	return call[ResourceType](ctx, s.t, operation{id: "upsertResourceType", method: http.MethodPost, path: "/api/v1/resource-types"}, nil, nil, body)
+	return call[ResourceType](ctx, s.t, opUpsertResourceType, nil, nil, body)
 }
 
 // UpsertAction sends POST /api/v1/resource-types/{resource_type}/actions (operation
 // upsertResourceAction): Register or update a resource action. Upsert by action `key` within the
 // type; answers 201 in both cases.
 func (s *ResourceTypesService) UpsertAction(ctx context.Context, resourceType string, body ResourceActionMutationInput) (*ResourceAction, error) {
-	return call[ResourceAction](ctx, s.t, operation{id: "upsertResourceAction", method: http.MethodPost, path: "/api/v1/resource-types/{resource_type}/actions"}, []string{resourceType}, nil, body)
+	return call[ResourceAction](ctx, s.t, opUpsertResourceAction, []string{resourceType}, nil, body)
 }
 
 // UpsertMapping sends POST /api/v1/resource-types/{resource_type}/mapping (operation
 // upsertResourceMapping): Register or update resource mapping. Creates or replaces the type's
 // mapping; answers 201 in both cases.
 func (s *ResourceTypesService) UpsertMapping(ctx context.Context, resourceType string, body ResourceMappingMutationInput) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, operation{id: "upsertResourceMapping", method: http.MethodPost, path: "/api/v1/resource-types/{resource_type}/mapping"}, []string{resourceType}, nil, body)
+	return call[ResourceMapping](ctx, s.t, opUpsertResourceMapping, []string{resourceType}, nil, body)
 }
 
 // ResourcesService is Client.Resources: Protected resource records that managed-mode checks
@@ -940,36 +940,36 @@ type ResourcesService struct{ t *transport }
 // archiveSpaceResource): Archive a resource. Archived resources are no longer decision targets
 // (checks deny with RESOURCE_NOT_FOUND).
 func (s *ResourcesService) Archive(ctx context.Context, spaceID string, resourceID string, body *ResourceMutationInput) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "archiveSpaceResource", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/resources/{resource_id}/archive"}, []string{spaceID, resourceID}, nil, optionalBody(body))
+	return call[Resource](ctx, s.t, opArchiveSpaceResource, []string{spaceID, resourceID}, nil, optionalBody(body))
 }
 
 // Create sends POST /api/v1/resources (operation createResource): Create a resource. Group and
 // owner must belong to the resource's Space.
 func (s *ResourcesService) Create(ctx context.Context, body ResourceCreateInput) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "createResource", method: http.MethodPost, path: "/api/v1/resources"}, nil, nil, body)
+	return call[Resource](ctx, s.t, opCreateResource, nil, nil, body)
 }
 
 // CreateInSpace sends POST /api/v1/spaces/{space_id}/resources (operation createSpaceResource):
 // Create a resource in a space.
 func (s *ResourcesService) CreateInSpace(ctx context.Context, spaceID string, body SpaceResourceCreateInput) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "createSpaceResource", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/resources"}, []string{spaceID}, nil, body)
+	return call[Resource](ctx, s.t, opCreateSpaceResource, []string{spaceID}, nil, body)
 }
 
 // Get sends GET /api/v1/resources/{resource_type}/{resource_id} (operation
 // getResourceByTypeAndID): Get a resource by type and ID.
 func (s *ResourcesService) Get(ctx context.Context, resourceType string, resourceID string) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "getResourceByTypeAndID", method: http.MethodGet, path: "/api/v1/resources/{resource_type}/{resource_id}"}, []string{resourceType, resourceID}, nil, nil)
+	return call[Resource](ctx, s.t, opGetResourceByTypeAndID, []string{resourceType, resourceID}, nil, nil)
 }
 
 // GetInSpace sends GET /api/v1/spaces/{space_id}/resources/{resource_id} (operation
 // getSpaceResource): Get a resource in a space.
 func (s *ResourcesService) GetInSpace(ctx context.Context, spaceID string, resourceID string) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "getSpaceResource", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/resources/{resource_id}"}, []string{spaceID, resourceID}, nil, nil)
+	return call[Resource](ctx, s.t, opGetSpaceResource, []string{spaceID, resourceID}, nil, nil)
 }
 
 // List sends GET /api/v1/resources (operation listResources): List resources.
 func (s *ResourcesService) List(ctx context.Context, params *ListResourcesParams) (*Page[Resource], error) {
-	return callList[Resource](ctx, s.t, operation{id: "listResources", method: http.MethodGet, path: "/api/v1/resources"}, nil, params.values(), nil)
+	return callList[Resource](ctx, s.t, opListResources, nil, params.values(), nil)
 }
 
 // All iterates every item of List, following cursors page after page. It stops at the first error,
@@ -988,7 +988,7 @@ func (s *ResourcesService) All(ctx context.Context, params *ListResourcesParams)
 // ListInSpace sends GET /api/v1/spaces/{space_id}/resources (operation listSpaceResources): List
 // resources in a space.
 func (s *ResourcesService) ListInSpace(ctx context.Context, spaceID string, params *ListSpaceResourcesParams) (*Page[Resource], error) {
-	return callList[Resource](ctx, s.t, operation{id: "listSpaceResources", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/resources"}, []string{spaceID}, params.values(), nil)
+	return callList[Resource](ctx, s.t, opListSpaceResources, []string{spaceID}, params.values(), nil)
 }
 
 // AllInSpace iterates every item of ListInSpace, following cursors page after page. It stops at
@@ -1007,7 +1007,7 @@ func (s *ResourcesService) AllInSpace(ctx context.Context, spaceID string, param
 // Update sends PATCH /api/v1/spaces/{space_id}/resources/{resource_id} (operation
 // updateSpaceResource): Update a resource in a space.
 func (s *ResourcesService) Update(ctx context.Context, spaceID string, resourceID string, body ResourceMutationInput) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "updateSpaceResource", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/resources/{resource_id}"}, []string{spaceID, resourceID}, nil, body)
+	return call[Resource](ctx, s.t, opUpdateSpaceResource, []string{spaceID, resourceID}, nil, body)
 }
 
 // DataService is Client.Data: Preview: the Data Console (rows through their registry mapping);
@@ -1019,7 +1019,7 @@ type DataService struct{ t *transport }
 // authorization check for the caller; a deny is 403 AUTHORIZATION_DENIED. Preview: not covered by
 // compatibility guarantees.
 func (s *DataService) CreateRow(ctx context.Context, resourceType string, body DataRowCreateInput) (*DataRowMutationResult, error) {
-	return call[DataRowMutationResult](ctx, s.t, operation{id: "createDataRow", method: http.MethodPost, path: "/api/v1/data/rows/{resource_type}"}, []string{resourceType}, nil, body)
+	return call[DataRowMutationResult](ctx, s.t, opCreateDataRow, []string{resourceType}, nil, body)
 }
 
 // DeleteRow sends DELETE /api/v1/data/rows/{resource_type}/{resource_id} (operation
@@ -1028,21 +1028,21 @@ func (s *DataService) CreateRow(ctx context.Context, resourceType string, body D
 // AUTHORIZATION_DENIED. Sets the row's status to `deleted`. Preview: not covered by compatibility
 // guarantees.
 func (s *DataService) DeleteRow(ctx context.Context, resourceType string, resourceID string) (*DataRowMutationResult, error) {
-	return call[DataRowMutationResult](ctx, s.t, operation{id: "deleteDataRow", method: http.MethodDelete, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}, []string{resourceType, resourceID}, nil, nil)
+	return call[DataRowMutationResult](ctx, s.t, opDeleteDataRow, []string{resourceType, resourceID}, nil, nil)
 }
 
 // GetRow sends GET /api/v1/data/rows/{resource_type}/{resource_id} (operation getDataRow): Get a
 // data row. Preview, off unless the Data Console is enabled (404 FEATURE_DISABLED otherwise).
 // Preview: not covered by compatibility guarantees.
 func (s *DataService) GetRow(ctx context.Context, resourceType string, resourceID string) (*Resource, error) {
-	return call[Resource](ctx, s.t, operation{id: "getDataRow", method: http.MethodGet, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}, []string{resourceType, resourceID}, nil, nil)
+	return call[Resource](ctx, s.t, opGetDataRow, []string{resourceType, resourceID}, nil, nil)
 }
 
 // ListRows sends GET /api/v1/data/rows/{resource_type} (operation listDataRows): List data rows
 // for a resource type. Preview, off unless the Data Console is enabled (404 FEATURE_DISABLED
 // otherwise). Preview: not covered by compatibility guarantees.
 func (s *DataService) ListRows(ctx context.Context, resourceType string, params *ListDataRowsParams) (*Page[Resource], error) {
-	return callList[Resource](ctx, s.t, operation{id: "listDataRows", method: http.MethodGet, path: "/api/v1/data/rows/{resource_type}"}, []string{resourceType}, params.values(), nil)
+	return callList[Resource](ctx, s.t, opListDataRows, []string{resourceType}, params.values(), nil)
 }
 
 // AllRows iterates every item of ListRows, following cursors page after page. It stops at the
@@ -1062,7 +1062,7 @@ func (s *DataService) AllRows(ctx context.Context, resourceType string, params *
 // Preview, off unless the Data Console is enabled (404 FEATURE_DISABLED otherwise). Preview: not
 // covered by compatibility guarantees.
 func (s *DataService) Tables(ctx context.Context, params *ListDataTablesParams) (*Page[ResourceMapping], error) {
-	return callList[ResourceMapping](ctx, s.t, operation{id: "listDataTables", method: http.MethodGet, path: "/api/v1/data/tables"}, nil, params.values(), nil)
+	return callList[ResourceMapping](ctx, s.t, opListDataTables, nil, params.values(), nil)
 }
 
 // AllTables iterates every item of Tables, following cursors page after page. It stops at the
@@ -1083,7 +1083,7 @@ func (s *DataService) AllTables(ctx context.Context, params *ListDataTablesParam
 // otherwise). Runs an authorization check for the caller; a deny is 403 AUTHORIZATION_DENIED.
 // Preview: not covered by compatibility guarantees.
 func (s *DataService) UpdateRow(ctx context.Context, resourceType string, resourceID string, body DataRowMutationInput) (*DataRowMutationResult, error) {
-	return call[DataRowMutationResult](ctx, s.t, operation{id: "updateDataRow", method: http.MethodPatch, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}, []string{resourceType, resourceID}, nil, body)
+	return call[DataRowMutationResult](ctx, s.t, opUpdateDataRow, []string{resourceType, resourceID}, nil, body)
 }
 
 // ListAdminGrantsParams holds the query parameters of Admin.ListGrants (operation
@@ -1941,3 +1941,113 @@ func (p *ListDataTablesParams) values() url.Values {
 	}
 	return v
 }
+
+// The contract's operations, as the methods above send them.
+var (
+	opArchiveSpaceResource      = operation{id: "archiveSpaceResource", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/resources/{resource_id}/archive"}
+	opCheckAuthorization        = operation{id: "checkAuthorization", method: http.MethodPost, path: "/api/v1/authz/check"}
+	opCreateAPIKey              = operation{id: "createAPIKey", method: http.MethodPost, path: "/api/v1/api-keys"}
+	opCreateAdminGrant          = operation{id: "createAdminGrant", method: http.MethodPost, path: "/api/v1/admin/grants"}
+	opCreateDataRow             = operation{id: "createDataRow", method: http.MethodPost, path: "/api/v1/data/rows/{resource_type}"}
+	opCreateGroup               = operation{id: "createGroup", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/groups"}
+	opCreateMember              = operation{id: "createMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/members"}
+	opCreateMemberRole          = operation{id: "createMemberRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-roles"}
+	opCreateMemberRoleGrant     = operation{id: "createMemberRoleGrant", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-role-grants"}
+	opCreatePermission          = operation{id: "createPermission", method: http.MethodPost, path: "/api/v1/permissions"}
+	opCreateResource            = operation{id: "createResource", method: http.MethodPost, path: "/api/v1/resources"}
+	opCreateRole                = operation{id: "createRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/roles"}
+	opCreateRolePermission      = operation{id: "createRolePermission", method: http.MethodPost, path: "/api/v1/role-permissions"}
+	opCreateSpace               = operation{id: "createSpace", method: http.MethodPost, path: "/api/v1/spaces"}
+	opCreateSpaceResource       = operation{id: "createSpaceResource", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/resources"}
+	opCreateSpaceRolePermission = operation{id: "createSpaceRolePermission", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/role-permissions"}
+	opCreateUser                = operation{id: "createUser", method: http.MethodPost, path: "/api/v1/users"}
+	opCreateUserMember          = operation{id: "createUserMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/user-members"}
+	opDeleteDataRow             = operation{id: "deleteDataRow", method: http.MethodDelete, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}
+	opDeleteRolePermission      = operation{id: "deleteRolePermission", method: http.MethodDelete, path: "/api/v1/role-permissions/{role_permission_id}"}
+	opDeleteSpaceRolePermission = operation{id: "deleteSpaceRolePermission", method: http.MethodDelete, path: "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}"}
+	opDisableGroup              = operation{id: "disableGroup", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/groups/{group_id}/disable"}
+	opDisableMember             = operation{id: "disableMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/members/{member_id}/disable"}
+	opDisablePermission         = operation{id: "disablePermission", method: http.MethodPost, path: "/api/v1/permissions/{permission_id}/disable"}
+	opDisableRole               = operation{id: "disableRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/roles/{role_id}/disable"}
+	opDisableSpace              = operation{id: "disableSpace", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/disable"}
+	opDisableUser               = operation{id: "disableUser", method: http.MethodPost, path: "/api/v1/users/{user_id}/disable"}
+	opExplainAuthorization      = operation{id: "explainAuthorization", method: http.MethodPost, path: "/api/v1/authz/explain"}
+	opGetAPIKey                 = operation{id: "getAPIKey", method: http.MethodGet, path: "/api/v1/api-keys/{api_key_id}"}
+	opGetActorContext           = operation{id: "getActorContext", method: http.MethodGet, path: "/api/v1/actor/context"}
+	opGetAdminGrant             = operation{id: "getAdminGrant", method: http.MethodGet, path: "/api/v1/admin/grants/{admin_grant_id}"}
+	opGetAdminMe                = operation{id: "getAdminMe", method: http.MethodGet, path: "/api/v1/admin/me"}
+	opGetAuditLog               = operation{id: "getAuditLog", method: http.MethodGet, path: "/api/v1/audit/logs/{audit_log_id}"}
+	opGetConsoleOverview        = operation{id: "getConsoleOverview", method: http.MethodGet, path: "/api/v1/console/overview"}
+	opGetDataRow                = operation{id: "getDataRow", method: http.MethodGet, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}
+	opGetGroup                  = operation{id: "getGroup", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups/{group_id}"}
+	opGetGroupByID              = operation{id: "getGroupByID", method: http.MethodGet, path: "/api/v1/groups/{group_id}"}
+	opGetGroupTree              = operation{id: "getGroupTree", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups/tree"}
+	opGetHealth                 = operation{id: "getHealth", method: http.MethodGet, path: "/api/v1/health"}
+	opGetMember                 = operation{id: "getMember", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/members/{member_id}"}
+	opGetMemberByID             = operation{id: "getMemberByID", method: http.MethodGet, path: "/api/v1/members/{member_id}"}
+	opGetMemberRole             = operation{id: "getMemberRole", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-roles/{member_role_id}"}
+	opGetMemberRoleGrant        = operation{id: "getMemberRoleGrant", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-role-grants/{member_role_id}"}
+	opGetPermission             = operation{id: "getPermission", method: http.MethodGet, path: "/api/v1/permissions/{permission_id}"}
+	opGetReadiness              = operation{id: "getReadiness", method: http.MethodGet, path: "/api/v1/ready"}
+	opGetResourceByTypeAndID    = operation{id: "getResourceByTypeAndID", method: http.MethodGet, path: "/api/v1/resources/{resource_type}/{resource_id}"}
+	opGetResourceMapping        = operation{id: "getResourceMapping", method: http.MethodGet, path: "/api/v1/resource-types/{resource_type}/mapping"}
+	opGetResourceType           = operation{id: "getResourceType", method: http.MethodGet, path: "/api/v1/resource-types/{resource_type}"}
+	opGetRole                   = operation{id: "getRole", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/roles/{role_id}"}
+	opGetRoleByID               = operation{id: "getRoleByID", method: http.MethodGet, path: "/api/v1/roles/{role_id}"}
+	opGetRolePermission         = operation{id: "getRolePermission", method: http.MethodGet, path: "/api/v1/role-permissions/{role_permission_id}"}
+	opGetSpace                  = operation{id: "getSpace", method: http.MethodGet, path: "/api/v1/spaces/{space_id}"}
+	opGetSpaceAuditLog          = operation{id: "getSpaceAuditLog", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/audit-logs/{audit_log_id}"}
+	opGetSpaceResource          = operation{id: "getSpaceResource", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/resources/{resource_id}"}
+	opGetSpaceRolePermission    = operation{id: "getSpaceRolePermission", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/role-permissions/{role_permission_id}"}
+	opGetUser                   = operation{id: "getUser", method: http.MethodGet, path: "/api/v1/users/{user_id}"}
+	opGetUserMember             = operation{id: "getUserMember", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/user-members/{user_member_id}"}
+	opGetUserMemberByID         = operation{id: "getUserMemberByID", method: http.MethodGet, path: "/api/v1/user-members/{user_member_id}"}
+	opGetVersion                = operation{id: "getVersion", method: http.MethodGet, path: "/api/v1/version"}
+	opListAPIKeys               = operation{id: "listAPIKeys", method: http.MethodGet, path: "/api/v1/api-keys"}
+	opListAdminGrants           = operation{id: "listAdminGrants", method: http.MethodGet, path: "/api/v1/admin/grants"}
+	opListAuditLogs             = operation{id: "listAuditLogs", method: http.MethodGet, path: "/api/v1/audit/logs"}
+	opListDataRows              = operation{id: "listDataRows", method: http.MethodGet, path: "/api/v1/data/rows/{resource_type}"}
+	opListDataTables            = operation{id: "listDataTables", method: http.MethodGet, path: "/api/v1/data/tables"}
+	opListGroups                = operation{id: "listGroups", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups"}
+	opListMemberRoleGrants      = operation{id: "listMemberRoleGrants", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-role-grants"}
+	opListMemberRoles           = operation{id: "listMemberRoles", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/member-roles"}
+	opListMembers               = operation{id: "listMembers", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/members"}
+	opListPermissions           = operation{id: "listPermissions", method: http.MethodGet, path: "/api/v1/permissions"}
+	opListResourceActions       = operation{id: "listResourceActions", method: http.MethodGet, path: "/api/v1/resource-types/{resource_type}/actions"}
+	opListResourceTypes         = operation{id: "listResourceTypes", method: http.MethodGet, path: "/api/v1/resource-types"}
+	opListResources             = operation{id: "listResources", method: http.MethodGet, path: "/api/v1/resources"}
+	opListRolePermissions       = operation{id: "listRolePermissions", method: http.MethodGet, path: "/api/v1/role-permissions"}
+	opListRoles                 = operation{id: "listRoles", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/roles"}
+	opListSpaceAuditLogs        = operation{id: "listSpaceAuditLogs", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/audit-logs"}
+	opListSpaceResources        = operation{id: "listSpaceResources", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/resources"}
+	opListSpaceRolePermissions  = operation{id: "listSpaceRolePermissions", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/role-permissions"}
+	opListSpaces                = operation{id: "listSpaces", method: http.MethodGet, path: "/api/v1/spaces"}
+	opListUserMembers           = operation{id: "listUserMembers", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/user-members"}
+	opListUsers                 = operation{id: "listUsers", method: http.MethodGet, path: "/api/v1/users"}
+	opLogin                     = operation{id: "login", method: http.MethodPost, path: "/api/v1/auth/login", noAuth: true}
+	opLogout                    = operation{id: "logout", method: http.MethodPost, path: "/api/v1/auth/logout"}
+	opRefreshSession            = operation{id: "refreshSession", method: http.MethodPost, path: "/api/v1/auth/refresh", noAuth: true}
+	opRegister                  = operation{id: "register", method: http.MethodPost, path: "/api/v1/auth/register", noAuth: true}
+	opReplaceResourceMapping    = operation{id: "replaceResourceMapping", method: http.MethodPut, path: "/api/v1/resource-types/{resource_type}/mapping"}
+	opRestoreSpace              = operation{id: "restoreSpace", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/restore"}
+	opRestoreUser               = operation{id: "restoreUser", method: http.MethodPost, path: "/api/v1/users/{user_id}/restore"}
+	opRevokeAPIKey              = operation{id: "revokeAPIKey", method: http.MethodPost, path: "/api/v1/api-keys/{api_key_id}/revoke"}
+	opRevokeAdminGrant          = operation{id: "revokeAdminGrant", method: http.MethodPost, path: "/api/v1/admin/grants/{admin_grant_id}/revoke"}
+	opRevokeMemberRole          = operation{id: "revokeMemberRole", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-roles/{member_role_id}/revoke"}
+	opRevokeMemberRoleGrant     = operation{id: "revokeMemberRoleGrant", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/member-role-grants/{member_role_id}/revoke"}
+	opRevokeUserMember          = operation{id: "revokeUserMember", method: http.MethodPost, path: "/api/v1/spaces/{space_id}/user-members/{user_member_id}/revoke"}
+	opSwitchMember              = operation{id: "switchMember", method: http.MethodPost, path: "/api/v1/actor/switch-member"}
+	opUpdateDataRow             = operation{id: "updateDataRow", method: http.MethodPatch, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}
+	opUpdateGroup               = operation{id: "updateGroup", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/groups/{group_id}"}
+	opUpdateMember              = operation{id: "updateMember", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/members/{member_id}"}
+	opUpdatePermission          = operation{id: "updatePermission", method: http.MethodPatch, path: "/api/v1/permissions/{permission_id}"}
+	opUpdateResourceMapping     = operation{id: "updateResourceMapping", method: http.MethodPatch, path: "/api/v1/resource-types/{resource_type}/mapping"}
+	opUpdateRole                = operation{id: "updateRole", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/roles/{role_id}"}
+	opUpdateSpace               = operation{id: "updateSpace", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}"}
+	opUpdateSpaceResource       = operation{id: "updateSpaceResource", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/resources/{resource_id}"}
+	opUpdateUser                = operation{id: "updateUser", method: http.MethodPatch, path: "/api/v1/users/{user_id}"}
+	opUpdateUserMember          = operation{id: "updateUserMember", method: http.MethodPatch, path: "/api/v1/spaces/{space_id}/user-members/{user_member_id}"}
+	opUpsertResourceAction      = operation{id: "upsertResourceAction", method: http.MethodPost, path: "/api/v1/resource-types/{resource_type}/actions"}
+	opUpsertResourceMapping     = operation{id: "upsertResourceMapping", method: http.MethodPost, path: "/api/v1/resource-types/{resource_type}/mapping"}
+	opUpsertResourceType        = operation{id: "upsertResourceType", method: http.MethodPost, path: "/api/v1/resource-types"}
+)

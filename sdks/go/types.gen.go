@@ -111,55 +111,55 @@ func (e Decision) Valid() bool {
 
 // Defines values for DenyCode.
 const (
-	DenyCodeACTORMEMBERINACTIVE   DenyCode = "ACTOR_MEMBER_INACTIVE"
-	DenyCodeACTORNOTFOUND         DenyCode = "ACTOR_NOT_FOUND"
-	DenyCodeACTORUSERINACTIVE     DenyCode = "ACTOR_USER_INACTIVE"
-	DenyCodeCROSSSPACEVIOLATION   DenyCode = "CROSS_SPACE_VIOLATION"
-	DenyCodeGLOBALSCOPEDISABLED   DenyCode = "GLOBAL_SCOPE_DISABLED"
-	DenyCodeINVALIDRESOURCEACTION DenyCode = "INVALID_RESOURCE_ACTION"
-	DenyCodeINVALIDRESOURCETYPE   DenyCode = "INVALID_RESOURCE_TYPE"
-	DenyCodeNOMATCHINGPERMISSION  DenyCode = "NO_MATCHING_PERMISSION"
-	DenyCodeRESOURCENOTFOUND      DenyCode = "RESOURCE_NOT_FOUND"
-	DenyCodeSCOPEANCHORMISSING    DenyCode = "SCOPE_ANCHOR_MISSING"
-	DenyCodeSCOPEOUTOFBOUNDS      DenyCode = "SCOPE_OUT_OF_BOUNDS"
-	DenyCodeSPACEINACTIVE         DenyCode = "SPACE_INACTIVE"
-	DenyCodeTARGETGROUPMISSING    DenyCode = "TARGET_GROUP_MISSING"
-	DenyCodeUSERMEMBEREXPIRED     DenyCode = "USER_MEMBER_EXPIRED"
-	DenyCodeUSERMEMBERREVOKED     DenyCode = "USER_MEMBER_REVOKED"
+	DenyCodeActorMemberInactive   DenyCode = "ACTOR_MEMBER_INACTIVE"
+	DenyCodeActorNotFound         DenyCode = "ACTOR_NOT_FOUND"
+	DenyCodeActorUserInactive     DenyCode = "ACTOR_USER_INACTIVE"
+	DenyCodeCrossSpaceViolation   DenyCode = "CROSS_SPACE_VIOLATION"
+	DenyCodeGlobalScopeDisabled   DenyCode = "GLOBAL_SCOPE_DISABLED"
+	DenyCodeInvalidResourceAction DenyCode = "INVALID_RESOURCE_ACTION"
+	DenyCodeInvalidResourceType   DenyCode = "INVALID_RESOURCE_TYPE"
+	DenyCodeNoMatchingPermission  DenyCode = "NO_MATCHING_PERMISSION"
+	DenyCodeResourceNotFound      DenyCode = "RESOURCE_NOT_FOUND"
+	DenyCodeScopeAnchorMissing    DenyCode = "SCOPE_ANCHOR_MISSING"
+	DenyCodeScopeOutOfBounds      DenyCode = "SCOPE_OUT_OF_BOUNDS"
+	DenyCodeSpaceInactive         DenyCode = "SPACE_INACTIVE"
+	DenyCodeTargetGroupMissing    DenyCode = "TARGET_GROUP_MISSING"
+	DenyCodeUserMemberExpired     DenyCode = "USER_MEMBER_EXPIRED"
+	DenyCodeUserMemberRevoked     DenyCode = "USER_MEMBER_REVOKED"
 )
 
 // Valid indicates whether the value is a known member of the DenyCode enum.
 func (e DenyCode) Valid() bool {
 	switch e {
-	case DenyCodeACTORMEMBERINACTIVE:
+	case DenyCodeActorMemberInactive:
 		return true
-	case DenyCodeACTORNOTFOUND:
+	case DenyCodeActorNotFound:
 		return true
-	case DenyCodeACTORUSERINACTIVE:
+	case DenyCodeActorUserInactive:
 		return true
-	case DenyCodeCROSSSPACEVIOLATION:
+	case DenyCodeCrossSpaceViolation:
 		return true
-	case DenyCodeGLOBALSCOPEDISABLED:
+	case DenyCodeGlobalScopeDisabled:
 		return true
-	case DenyCodeINVALIDRESOURCEACTION:
+	case DenyCodeInvalidResourceAction:
 		return true
-	case DenyCodeINVALIDRESOURCETYPE:
+	case DenyCodeInvalidResourceType:
 		return true
-	case DenyCodeNOMATCHINGPERMISSION:
+	case DenyCodeNoMatchingPermission:
 		return true
-	case DenyCodeRESOURCENOTFOUND:
+	case DenyCodeResourceNotFound:
 		return true
-	case DenyCodeSCOPEANCHORMISSING:
+	case DenyCodeScopeAnchorMissing:
 		return true
-	case DenyCodeSCOPEOUTOFBOUNDS:
+	case DenyCodeScopeOutOfBounds:
 		return true
-	case DenyCodeSPACEINACTIVE:
+	case DenyCodeSpaceInactive:
 		return true
-	case DenyCodeTARGETGROUPMISSING:
+	case DenyCodeTargetGroupMissing:
 		return true
-	case DenyCodeUSERMEMBEREXPIRED:
+	case DenyCodeUserMemberExpired:
 		return true
-	case DenyCodeUSERMEMBERREVOKED:
+	case DenyCodeUserMemberRevoked:
 		return true
 	default:
 		return false
@@ -186,127 +186,127 @@ func (e EntityStatus) Valid() bool {
 
 // Defines values for ErrorCode.
 const (
-	ErrorCodeACTIVEMEMBERREQUIRED        ErrorCode = "ACTIVE_MEMBER_REQUIRED"
-	ErrorCodeADMINGRANTCREATEFAILED      ErrorCode = "ADMIN_GRANT_CREATE_FAILED"
-	ErrorCodeADMINGRANTNOTFOUND          ErrorCode = "ADMIN_GRANT_NOT_FOUND"
-	ErrorCodeADMINPERMISSIONREQUIRED     ErrorCode = "ADMIN_PERMISSION_REQUIRED"
-	ErrorCodeAPIKEYCREATEFAILED          ErrorCode = "API_KEY_CREATE_FAILED"
-	ErrorCodeAPIKEYNOTFOUND              ErrorCode = "API_KEY_NOT_FOUND"
-	ErrorCodeAPIKEYREVOKEFAILED          ErrorCode = "API_KEY_REVOKE_FAILED"
-	ErrorCodeAUDITLOGNOTFOUND            ErrorCode = "AUDIT_LOG_NOT_FOUND"
-	ErrorCodeAUTHENTICATIONREQUIRED      ErrorCode = "AUTHENTICATION_REQUIRED"
-	ErrorCodeAUTHORIZATIONDENIED         ErrorCode = "AUTHORIZATION_DENIED"
-	ErrorCodeAUTHRATELIMITED             ErrorCode = "AUTH_RATE_LIMITED"
-	ErrorCodeCONFLICT                    ErrorCode = "CONFLICT"
-	ErrorCodeFEATUREDISABLED             ErrorCode = "FEATURE_DISABLED"
-	ErrorCodeGROUPNOTFOUND               ErrorCode = "GROUP_NOT_FOUND"
-	ErrorCodeINLINECONTEXTREQUIRESAPIKEY ErrorCode = "INLINE_CONTEXT_REQUIRES_API_KEY"
-	ErrorCodeINTERNALERROR               ErrorCode = "INTERNAL_ERROR"
-	ErrorCodeINVALIDSTATETRANSITION      ErrorCode = "INVALID_STATE_TRANSITION"
-	ErrorCodeLASTSUPERADMIN              ErrorCode = "LAST_SUPER_ADMIN"
-	ErrorCodeMEMBERNOTFOUND              ErrorCode = "MEMBER_NOT_FOUND"
-	ErrorCodeMEMBERROLENOTFOUND          ErrorCode = "MEMBER_ROLE_NOT_FOUND"
-	ErrorCodeMETHODNOTALLOWED            ErrorCode = "METHOD_NOT_ALLOWED"
-	ErrorCodeMETRICSTOKENREQUIRED        ErrorCode = "METRICS_TOKEN_REQUIRED"
-	ErrorCodeNOTFOUND                    ErrorCode = "NOT_FOUND"
-	ErrorCodeNOTREADY                    ErrorCode = "NOT_READY"
-	ErrorCodePERMISSIONNOTFOUND          ErrorCode = "PERMISSION_NOT_FOUND"
-	ErrorCodeREGISTRATIONDISABLED        ErrorCode = "REGISTRATION_DISABLED"
-	ErrorCodeREGISTRATIONLOCKUNAVAILABLE ErrorCode = "REGISTRATION_LOCK_UNAVAILABLE"
-	ErrorCodeRESOURCEACTIONNOTFOUND      ErrorCode = "RESOURCE_ACTION_NOT_FOUND"
-	ErrorCodeRESOURCEMAPPINGNOTFOUND     ErrorCode = "RESOURCE_MAPPING_NOT_FOUND"
-	ErrorCodeRESOURCENOTFOUND            ErrorCode = "RESOURCE_NOT_FOUND"
-	ErrorCodeRESOURCETYPENOTFOUND        ErrorCode = "RESOURCE_TYPE_NOT_FOUND"
-	ErrorCodeROLENOTFOUND                ErrorCode = "ROLE_NOT_FOUND"
-	ErrorCodeROLEPERMISSIONNOTFOUND      ErrorCode = "ROLE_PERMISSION_NOT_FOUND"
-	ErrorCodeSESSIONEXPIRED              ErrorCode = "SESSION_EXPIRED"
-	ErrorCodeSPACENOTFOUND               ErrorCode = "SPACE_NOT_FOUND"
-	ErrorCodeUSERCREATEFAILED            ErrorCode = "USER_CREATE_FAILED"
-	ErrorCodeUSERMEMBERNOTFOUND          ErrorCode = "USER_MEMBER_NOT_FOUND"
-	ErrorCodeUSERNOTFOUND                ErrorCode = "USER_NOT_FOUND"
-	ErrorCodeVALIDATIONFAILED            ErrorCode = "VALIDATION_FAILED"
+	ErrorCodeAPIKeyCreateFailed          ErrorCode = "API_KEY_CREATE_FAILED"
+	ErrorCodeAPIKeyNotFound              ErrorCode = "API_KEY_NOT_FOUND"
+	ErrorCodeAPIKeyRevokeFailed          ErrorCode = "API_KEY_REVOKE_FAILED"
+	ErrorCodeActiveMemberRequired        ErrorCode = "ACTIVE_MEMBER_REQUIRED"
+	ErrorCodeAdminGrantCreateFailed      ErrorCode = "ADMIN_GRANT_CREATE_FAILED"
+	ErrorCodeAdminGrantNotFound          ErrorCode = "ADMIN_GRANT_NOT_FOUND"
+	ErrorCodeAdminPermissionRequired     ErrorCode = "ADMIN_PERMISSION_REQUIRED"
+	ErrorCodeAuditLogNotFound            ErrorCode = "AUDIT_LOG_NOT_FOUND"
+	ErrorCodeAuthRateLimited             ErrorCode = "AUTH_RATE_LIMITED"
+	ErrorCodeAuthenticationRequired      ErrorCode = "AUTHENTICATION_REQUIRED"
+	ErrorCodeAuthorizationDenied         ErrorCode = "AUTHORIZATION_DENIED"
+	ErrorCodeConflict                    ErrorCode = "CONFLICT"
+	ErrorCodeFeatureDisabled             ErrorCode = "FEATURE_DISABLED"
+	ErrorCodeGroupNotFound               ErrorCode = "GROUP_NOT_FOUND"
+	ErrorCodeInlineContextRequiresAPIKey ErrorCode = "INLINE_CONTEXT_REQUIRES_API_KEY"
+	ErrorCodeInternalError               ErrorCode = "INTERNAL_ERROR"
+	ErrorCodeInvalidStateTransition      ErrorCode = "INVALID_STATE_TRANSITION"
+	ErrorCodeLastSuperAdmin              ErrorCode = "LAST_SUPER_ADMIN"
+	ErrorCodeMemberNotFound              ErrorCode = "MEMBER_NOT_FOUND"
+	ErrorCodeMemberRoleNotFound          ErrorCode = "MEMBER_ROLE_NOT_FOUND"
+	ErrorCodeMethodNotAllowed            ErrorCode = "METHOD_NOT_ALLOWED"
+	ErrorCodeMetricsTokenRequired        ErrorCode = "METRICS_TOKEN_REQUIRED"
+	ErrorCodeNotFound                    ErrorCode = "NOT_FOUND"
+	ErrorCodeNotReady                    ErrorCode = "NOT_READY"
+	ErrorCodePermissionNotFound          ErrorCode = "PERMISSION_NOT_FOUND"
+	ErrorCodeRegistrationDisabled        ErrorCode = "REGISTRATION_DISABLED"
+	ErrorCodeRegistrationLockUnavailable ErrorCode = "REGISTRATION_LOCK_UNAVAILABLE"
+	ErrorCodeResourceActionNotFound      ErrorCode = "RESOURCE_ACTION_NOT_FOUND"
+	ErrorCodeResourceMappingNotFound     ErrorCode = "RESOURCE_MAPPING_NOT_FOUND"
+	ErrorCodeResourceNotFound            ErrorCode = "RESOURCE_NOT_FOUND"
+	ErrorCodeResourceTypeNotFound        ErrorCode = "RESOURCE_TYPE_NOT_FOUND"
+	ErrorCodeRoleNotFound                ErrorCode = "ROLE_NOT_FOUND"
+	ErrorCodeRolePermissionNotFound      ErrorCode = "ROLE_PERMISSION_NOT_FOUND"
+	ErrorCodeSessionExpired              ErrorCode = "SESSION_EXPIRED"
+	ErrorCodeSpaceNotFound               ErrorCode = "SPACE_NOT_FOUND"
+	ErrorCodeUserCreateFailed            ErrorCode = "USER_CREATE_FAILED"
+	ErrorCodeUserMemberNotFound          ErrorCode = "USER_MEMBER_NOT_FOUND"
+	ErrorCodeUserNotFound                ErrorCode = "USER_NOT_FOUND"
+	ErrorCodeValidationFailed            ErrorCode = "VALIDATION_FAILED"
 )
 
 // Valid indicates whether the value is a known member of the ErrorCode enum.
 func (e ErrorCode) Valid() bool {
 	switch e {
-	case ErrorCodeACTIVEMEMBERREQUIRED:
+	case ErrorCodeAPIKeyCreateFailed:
 		return true
-	case ErrorCodeADMINGRANTCREATEFAILED:
+	case ErrorCodeAPIKeyNotFound:
 		return true
-	case ErrorCodeADMINGRANTNOTFOUND:
+	case ErrorCodeAPIKeyRevokeFailed:
 		return true
-	case ErrorCodeADMINPERMISSIONREQUIRED:
+	case ErrorCodeActiveMemberRequired:
 		return true
-	case ErrorCodeAPIKEYCREATEFAILED:
+	case ErrorCodeAdminGrantCreateFailed:
 		return true
-	case ErrorCodeAPIKEYNOTFOUND:
+	case ErrorCodeAdminGrantNotFound:
 		return true
-	case ErrorCodeAPIKEYREVOKEFAILED:
+	case ErrorCodeAdminPermissionRequired:
 		return true
-	case ErrorCodeAUDITLOGNOTFOUND:
+	case ErrorCodeAuditLogNotFound:
 		return true
-	case ErrorCodeAUTHENTICATIONREQUIRED:
+	case ErrorCodeAuthRateLimited:
 		return true
-	case ErrorCodeAUTHORIZATIONDENIED:
+	case ErrorCodeAuthenticationRequired:
 		return true
-	case ErrorCodeAUTHRATELIMITED:
+	case ErrorCodeAuthorizationDenied:
 		return true
-	case ErrorCodeCONFLICT:
+	case ErrorCodeConflict:
 		return true
-	case ErrorCodeFEATUREDISABLED:
+	case ErrorCodeFeatureDisabled:
 		return true
-	case ErrorCodeGROUPNOTFOUND:
+	case ErrorCodeGroupNotFound:
 		return true
-	case ErrorCodeINLINECONTEXTREQUIRESAPIKEY:
+	case ErrorCodeInlineContextRequiresAPIKey:
 		return true
-	case ErrorCodeINTERNALERROR:
+	case ErrorCodeInternalError:
 		return true
-	case ErrorCodeINVALIDSTATETRANSITION:
+	case ErrorCodeInvalidStateTransition:
 		return true
-	case ErrorCodeLASTSUPERADMIN:
+	case ErrorCodeLastSuperAdmin:
 		return true
-	case ErrorCodeMEMBERNOTFOUND:
+	case ErrorCodeMemberNotFound:
 		return true
-	case ErrorCodeMEMBERROLENOTFOUND:
+	case ErrorCodeMemberRoleNotFound:
 		return true
-	case ErrorCodeMETHODNOTALLOWED:
+	case ErrorCodeMethodNotAllowed:
 		return true
-	case ErrorCodeMETRICSTOKENREQUIRED:
+	case ErrorCodeMetricsTokenRequired:
 		return true
-	case ErrorCodeNOTFOUND:
+	case ErrorCodeNotFound:
 		return true
-	case ErrorCodeNOTREADY:
+	case ErrorCodeNotReady:
 		return true
-	case ErrorCodePERMISSIONNOTFOUND:
+	case ErrorCodePermissionNotFound:
 		return true
-	case ErrorCodeREGISTRATIONDISABLED:
+	case ErrorCodeRegistrationDisabled:
 		return true
-	case ErrorCodeREGISTRATIONLOCKUNAVAILABLE:
+	case ErrorCodeRegistrationLockUnavailable:
 		return true
-	case ErrorCodeRESOURCEACTIONNOTFOUND:
+	case ErrorCodeResourceActionNotFound:
 		return true
-	case ErrorCodeRESOURCEMAPPINGNOTFOUND:
+	case ErrorCodeResourceMappingNotFound:
 		return true
-	case ErrorCodeRESOURCENOTFOUND:
+	case ErrorCodeResourceNotFound:
 		return true
-	case ErrorCodeRESOURCETYPENOTFOUND:
+	case ErrorCodeResourceTypeNotFound:
 		return true
-	case ErrorCodeROLENOTFOUND:
+	case ErrorCodeRoleNotFound:
 		return true
-	case ErrorCodeROLEPERMISSIONNOTFOUND:
+	case ErrorCodeRolePermissionNotFound:
 		return true
-	case ErrorCodeSESSIONEXPIRED:
+	case ErrorCodeSessionExpired:
 		return true
-	case ErrorCodeSPACENOTFOUND:
+	case ErrorCodeSpaceNotFound:
 		return true
-	case ErrorCodeUSERCREATEFAILED:
+	case ErrorCodeUserCreateFailed:
 		return true
-	case ErrorCodeUSERMEMBERNOTFOUND:
+	case ErrorCodeUserMemberNotFound:
 		return true
-	case ErrorCodeUSERNOTFOUND:
+	case ErrorCodeUserNotFound:
 		return true
-	case ErrorCodeVALIDATIONFAILED:
+	case ErrorCodeValidationFailed:
 		return true
 	default:
 		return false

@@ -282,6 +282,10 @@ function goShapedSpec(spec) {
       } else out[k] = fix(v);
     }
     if (out.properties && out.additionalProperties === true) delete out.additionalProperties;
+    // DenyCodeScopeOutOfBounds rather than DenyCodeSCOPEOUTOFBOUNDS.
+    if (Array.isArray(out.enum) && out.enum.every((v) => typeof v === "string")) {
+      out["x-enum-varnames"] = out.enum.map((v) => pascal(v.toLowerCase()));
+    }
     if (isUnion(s)) {
       return {
         ...(s.description ? { description: s.description } : {}),
@@ -484,6 +488,13 @@ function renderServices(spec) {
     for (const o of byService.get(service)) out.push(renderMethod(o, paramsTypes));
   }
   for (const p of paramsTypes) out.push(p);
+  out.push("// The contract's operations, as the methods above send them.\nvar (");
+  for (const o of [...ops].sort((a, b) => (a.opId < b.opId ? -1 : 1))) {
+    out.push(
+      `op${pascal(o.opId)} = operation{id: ${JSON.stringify(o.opId)}, method: http.Method${o.method[0]}${o.method.slice(1).toLowerCase()}, path: ${JSON.stringify(o.path)}${o.noauth ? ", noAuth: true" : ""}}`,
+    );
+  }
+  out.push(")\n");
   const body = out.join("\n");
   const imports = ["context", "iter", "net/http", "net/url", "strconv", "time"].filter((imp) =>
     new RegExp(`\\b${imp.split("/").pop()}\\.`).test(body),
@@ -509,7 +520,7 @@ function renderMethod(o, paramsTypes) {
   }
   if (o.body) args.push(o.body.required ? `body ${o.body.type}` : `body *${o.body.type}`);
   const result = o.response.list ? `*Page[${o.response.type}]` : `*${o.response.type}`;
-  const op = `operation{id: ${JSON.stringify(o.opId)}, method: http.Method${o.method[0]}${o.method.slice(1).toLowerCase()}, path: ${JSON.stringify(o.path)}${o.noauth ? ", noAuth: true" : ""}}`;
+  const op = `op${pascal(o.opId)}`;
   const pathVals = pathArgs.length ? `[]string{${pathArgs.join(", ")}}` : "nil";
   const query = paramsType ? "params.values()" : "nil";
   let bodyExpr = "nil";
