@@ -19,3 +19,8 @@ func RequestIDFromContext(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
 }
+
+// Ptr returns a pointer to v: for the optional, nullable fields of inputs, which are pointers.
+//
+//	client.Users.Create(ctx, plystra.UserCreateInput{Email: "carol@example.com", Password: plystra.Ptr("a long passphrase")})
+func Ptr[T any](v T) *T { return &v }
