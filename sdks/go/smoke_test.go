@@ -114,4 +114,3 @@ func TestReleaseSmokeList(t *testing.T) {
 		t.Errorf("Audit.List does not show the deny's row %s", deny.AuditLogID)
 	}
 }
-

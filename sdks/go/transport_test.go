@@ -86,7 +86,9 @@ func (p *faultProxy) requests(path string) []recorded {
 	return out
 }
 
-func fastRetries() plystra.Option { return plystra.WithRetryBackoff(5*time.Millisecond, 20*time.Millisecond) }
+func fastRetries() plystra.Option {
+	return plystra.WithRetryBackoff(5*time.Millisecond, 20*time.Millisecond)
+}
 
 func TestRetryAfter503ReachesCoreWithOneRequestID(t *testing.T) {
 	ctx := testContext(t)

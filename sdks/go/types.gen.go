@@ -537,50 +537,94 @@ func (e UserMemberStatus) Valid() bool {
 
 // APIKey A scoped machine credential. The secret is never returned after creation.
 type APIKey struct {
-	CreatedAt         time.Time  `json:"created_at"`
-	CreatedByMemberID *string    `json:"created_by_member_id"`
-	CreatedByUserID   *string    `json:"created_by_user_id"`
-	DeletedAt         *time.Time `json:"deleted_at"`
-	ExpiresAt         *time.Time `json:"expires_at"`
-	GroupID           *string    `json:"group_id"`
-	ID                string     `json:"id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// KeyPrefix Examples: ply_ak_ak_billing_service_prod
-	KeyPrefix  string     `json:"key_prefix"`
+	// CreatedByMemberID is `created_by_member_id` on the wire (null when not set).
+	CreatedByMemberID *string `json:"created_by_member_id"`
+
+	// CreatedByUserID is `created_by_user_id` on the wire (null when not set).
+	CreatedByUserID *string `json:"created_by_user_id"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set).
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// GroupID is `group_id` on the wire (null when not set).
+	GroupID *string `json:"group_id"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// KeyPrefix is `key_prefix` on the wire.
+	//
+	// Examples: ply_ak_ak_billing_service_prod
+	KeyPrefix string `json:"key_prefix"`
+
+	// LastUsedAt is `last_used_at` on the wire (null when not set).
 	LastUsedAt *time.Time `json:"last_used_at"`
 
 	// Level Reach of a scoped API key.
 	Level APIKeyLevel `json:"level"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata        map[string]any `json:"metadata"`
-	Name            string         `json:"name"`
-	PermissionKeys  []string       `json:"permission_keys"`
-	RevokedAt       *time.Time     `json:"revoked_at"`
-	RevokedByUserID *string        `json:"revoked_by_user_id"`
-	RevokedReason   *string        `json:"revoked_reason"`
-	SpaceID         *string        `json:"space_id"`
+	Metadata map[string]any `json:"metadata"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// PermissionKeys is `permission_keys` on the wire.
+	PermissionKeys []string `json:"permission_keys"`
+
+	// RevokedAt is `revoked_at` on the wire (null when not set).
+	RevokedAt *time.Time `json:"revoked_at"`
+
+	// RevokedByUserID is `revoked_by_user_id` on the wire (null when not set).
+	RevokedByUserID *string `json:"revoked_by_user_id"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set).
+	RevokedReason *string `json:"revoked_reason"`
+
+	// SpaceID is `space_id` on the wire (null when not set).
+	SpaceID *string `json:"space_id"`
 
 	// Status Lifecycle of an API key.
-	Status    APIKeyStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status APIKeyStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // APIKeyCreateInput defines model for APIKeyCreateInput.
 type APIKeyCreateInput struct {
+	// ExpiresAt is `expires_at` on the wire (null when not set, optional).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	GroupID   *string    `json:"group_id,omitempty"`
-	ID        string     `json:"id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Level Reach of a scoped API key.
 	Level APIKeyLevel `json:"level"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata       map[string]any `json:"metadata,omitempty"`
-	Name           string         `json:"name"`
-	PermissionKeys []string       `json:"permission_keys"`
-	RevokedReason  *string        `json:"revoked_reason,omitempty"`
-	SpaceID        *string        `json:"space_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// PermissionKeys is `permission_keys` on the wire.
+	PermissionKeys []string `json:"permission_keys"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set, optional).
+	RevokedReason *string `json:"revoked_reason,omitempty"`
+
+	// SpaceID is `space_id` on the wire (null when not set, optional).
+	SpaceID *string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of an API key.
 	Status APIKeyStatus `json:"status,omitempty"`
@@ -589,35 +633,67 @@ type APIKeyCreateInput struct {
 // APIKeyCreated A newly created API key, including its plaintext (shown exactly once).
 type APIKeyCreated struct {
 	// APIKey Plaintext key `ply_ak_<id>.<secret>`. Only returned by POST /api/v1/api-keys.
-	APIKey            string     `json:"api_key"`
-	CreatedAt         time.Time  `json:"created_at"`
-	CreatedByMemberID *string    `json:"created_by_member_id"`
-	CreatedByUserID   *string    `json:"created_by_user_id"`
-	DeletedAt         *time.Time `json:"deleted_at"`
-	ExpiresAt         *time.Time `json:"expires_at"`
-	GroupID           *string    `json:"group_id"`
-	ID                string     `json:"id"`
+	APIKey string `json:"api_key"`
+
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedByMemberID is `created_by_member_id` on the wire (null when not set).
+	CreatedByMemberID *string `json:"created_by_member_id"`
+
+	// CreatedByUserID is `created_by_user_id` on the wire (null when not set).
+	CreatedByUserID *string `json:"created_by_user_id"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set).
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// GroupID is `group_id` on the wire (null when not set).
+	GroupID *string `json:"group_id"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
 
 	// Key Same value as `api_key` (the v1.0 schema's name for it).
-	Key        string     `json:"key"`
-	KeyPrefix  string     `json:"key_prefix"`
+	Key string `json:"key"`
+
+	// KeyPrefix is `key_prefix` on the wire.
+	KeyPrefix string `json:"key_prefix"`
+
+	// LastUsedAt is `last_used_at` on the wire (null when not set).
 	LastUsedAt *time.Time `json:"last_used_at"`
 
 	// Level Reach of a scoped API key.
 	Level APIKeyLevel `json:"level"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata        map[string]any `json:"metadata"`
-	Name            string         `json:"name"`
-	PermissionKeys  []string       `json:"permission_keys"`
-	RevokedAt       *time.Time     `json:"revoked_at"`
-	RevokedByUserID *string        `json:"revoked_by_user_id"`
-	RevokedReason   *string        `json:"revoked_reason"`
-	SpaceID         *string        `json:"space_id"`
+	Metadata map[string]any `json:"metadata"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// PermissionKeys is `permission_keys` on the wire.
+	PermissionKeys []string `json:"permission_keys"`
+
+	// RevokedAt is `revoked_at` on the wire (null when not set).
+	RevokedAt *time.Time `json:"revoked_at"`
+
+	// RevokedByUserID is `revoked_by_user_id` on the wire (null when not set).
+	RevokedByUserID *string `json:"revoked_by_user_id"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set).
+	RevokedReason *string `json:"revoked_reason"`
+
+	// SpaceID is `space_id` on the wire (null when not set).
+	SpaceID *string `json:"space_id"`
 
 	// Status Lifecycle of an API key.
-	Status    APIKeyStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status APIKeyStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // APIKeyLevel Reach of a scoped API key.
@@ -625,19 +701,32 @@ type APIKeyLevel string
 
 // APIKeyMutationInput defines model for APIKeyMutationInput.
 type APIKeyMutationInput struct {
+	// ExpiresAt is `expires_at` on the wire (null when not set, optional).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	GroupID   *string    `json:"group_id,omitempty"`
-	ID        string     `json:"id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Level Reach of a scoped API key.
 	Level APIKeyLevel `json:"level,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata       map[string]any `json:"metadata,omitempty"`
-	Name           string         `json:"name,omitempty"`
-	PermissionKeys []string       `json:"permission_keys,omitempty"`
-	RevokedReason  *string        `json:"revoked_reason,omitempty"`
-	SpaceID        *string        `json:"space_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// Name is `name` on the wire (optional).
+	Name string `json:"name,omitempty"`
+
+	// PermissionKeys is `permission_keys` on the wire (optional).
+	PermissionKeys []string `json:"permission_keys,omitempty"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set, optional).
+	RevokedReason *string `json:"revoked_reason,omitempty"`
+
+	// SpaceID is `space_id` on the wire (null when not set, optional).
+	SpaceID *string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of an API key.
 	Status APIKeyStatus `json:"status,omitempty"`
@@ -648,97 +737,174 @@ type APIKeyStatus string
 
 // ActorContext Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
 type ActorContext struct {
-	BindingID         string `json:"binding_id,omitempty"`
-	BindingStatus     string `json:"binding_status,omitempty"`
+	// BindingID is `binding_id` on the wire (optional).
+	BindingID string `json:"binding_id,omitempty"`
+
+	// BindingStatus is `binding_status` on the wire (optional).
+	BindingStatus string `json:"binding_status,omitempty"`
+
+	// MemberDisplayName is `member_display_name` on the wire (optional).
 	MemberDisplayName string `json:"member_display_name,omitempty"`
-	MemberID          string `json:"member_id,omitempty"`
-	MemberStatus      string `json:"member_status,omitempty"`
-	RelationType      string `json:"relation_type,omitempty"`
-	SpaceID           string `json:"space_id,omitempty"`
-	SpaceName         string `json:"space_name,omitempty"`
-	SpaceStatus       string `json:"space_status,omitempty"`
-	UserEmail         string `json:"user_email,omitempty"`
-	UserID            string `json:"user_id,omitempty"`
-	UserMemberID      string `json:"user_member_id,omitempty"`
-	UserStatus        string `json:"user_status,omitempty"`
+
+	// MemberID is `member_id` on the wire (optional).
+	MemberID string `json:"member_id,omitempty"`
+
+	// MemberStatus is `member_status` on the wire (optional).
+	MemberStatus string `json:"member_status,omitempty"`
+
+	// RelationType is `relation_type` on the wire (optional).
+	RelationType string `json:"relation_type,omitempty"`
+
+	// SpaceID is `space_id` on the wire (optional).
+	SpaceID string `json:"space_id,omitempty"`
+
+	// SpaceName is `space_name` on the wire (optional).
+	SpaceName string `json:"space_name,omitempty"`
+
+	// SpaceStatus is `space_status` on the wire (optional).
+	SpaceStatus string `json:"space_status,omitempty"`
+
+	// UserEmail is `user_email` on the wire (optional).
+	UserEmail string `json:"user_email,omitempty"`
+
+	// UserID is `user_id` on the wire (optional).
+	UserID string `json:"user_id,omitempty"`
+
+	// UserMemberID is `user_member_id` on the wire (optional).
+	UserMemberID string `json:"user_member_id,omitempty"`
+
+	// UserStatus is `user_status` on the wire (optional).
+	UserStatus string `json:"user_status,omitempty"`
 }
 
 // ActorContextResult defines model for ActorContextResult.
 type ActorContextResult struct {
 	// Actor The acting identity: a User acting through a Member via a UserMember binding in a Space.
-	Actor            ActorRef          `json:"actor"`
+	Actor ActorRef `json:"actor"`
+
+	// AvailableMembers is `available_members` on the wire.
 	AvailableMembers []AvailableMember `json:"available_members"`
 
 	// ExpiresAt Expiry of the session's current access token.
 	ExpiresAt time.Time `json:"expires_at"`
-	SessionID string    `json:"session_id"`
+
+	// SessionID is `session_id` on the wire.
+	SessionID string `json:"session_id"`
 }
 
 // ActorRef The acting identity: a User acting through a Member via a UserMember binding in a Space.
 type ActorRef struct {
-	// MemberID Examples: member_finance_reviewer
+	// MemberID is `member_id` on the wire.
+	//
+	// Examples: member_finance_reviewer
 	MemberID string `json:"member_id"`
 
-	// SpaceID Examples: space_acme
+	// SpaceID is `space_id` on the wire.
+	//
+	// Examples: space_acme
 	SpaceID string `json:"space_id"`
 
-	// UserID Examples: user_alice
+	// UserID is `user_id` on the wire.
+	//
+	// Examples: user_alice
 	UserID string `json:"user_id"`
 
-	// UserMemberID Examples: um_alice_finance_reviewer
+	// UserMemberID is `user_member_id` on the wire.
+	//
+	// Examples: um_alice_finance_reviewer
 	UserMemberID string `json:"user_member_id"`
 }
 
 // AdminGrant defines model for AdminGrant.
 type AdminGrant struct {
-	CreatedAt         time.Time  `json:"created_at"`
-	DeletedAt         *time.Time `json:"deleted_at"`
-	ExpiresAt         *time.Time `json:"expires_at"`
-	GrantedByMemberID *string    `json:"granted_by_member_id"`
-	GrantedByUserID   *string    `json:"granted_by_user_id"`
-	GroupID           *string    `json:"group_id"`
-	ID                string     `json:"id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set).
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// GrantedByMemberID is `granted_by_member_id` on the wire (null when not set).
+	GrantedByMemberID *string `json:"granted_by_member_id"`
+
+	// GrantedByUserID is `granted_by_user_id` on the wire (null when not set).
+	GrantedByUserID *string `json:"granted_by_user_id"`
+
+	// GroupID is `group_id` on the wire (null when not set).
+	GroupID *string `json:"group_id"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
 
 	// Level Reach of an admin grant on the management plane.
-	Level    AdminGrantLevel `json:"level"`
-	MemberID *string         `json:"member_id"`
+	Level AdminGrantLevel `json:"level"`
+
+	// MemberID is `member_id` on the wire (null when not set).
+	MemberID *string `json:"member_id"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata"`
 
-	// PermissionKey Examples: spaces:manage
-	PermissionKey string     `json:"permission_key"`
-	RevokedAt     *time.Time `json:"revoked_at"`
-	RevokedReason *string    `json:"revoked_reason"`
-	SpaceID       *string    `json:"space_id"`
+	// PermissionKey is `permission_key` on the wire.
+	//
+	// Examples: spaces:manage
+	PermissionKey string `json:"permission_key"`
+
+	// RevokedAt is `revoked_at` on the wire (null when not set).
+	RevokedAt *time.Time `json:"revoked_at"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set).
+	RevokedReason *string `json:"revoked_reason"`
+
+	// SpaceID is `space_id` on the wire (null when not set).
+	SpaceID *string `json:"space_id"`
 
 	// Status Lifecycle of member-role and admin grants.
-	Status    GrantStatus `json:"status"`
-	UpdatedAt time.Time   `json:"updated_at"`
-	UserID    string      `json:"user_id"`
+	Status GrantStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// UserID is `user_id` on the wire.
+	UserID string `json:"user_id"`
 }
 
 // AdminGrantCreateInput defines model for AdminGrantCreateInput.
 type AdminGrantCreateInput struct {
+	// ExpiresAt is `expires_at` on the wire (null when not set, optional).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	GroupID   *string    `json:"group_id,omitempty"`
-	ID        string     `json:"id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Level Reach of an admin grant on the management plane.
-	Level    AdminGrantLevel `json:"level"`
-	MemberID *string         `json:"member_id,omitempty"`
+	Level AdminGrantLevel `json:"level"`
+
+	// MemberID is `member_id` on the wire (null when not set, optional).
+	MemberID *string `json:"member_id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
 
 	// PermissionKey `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-	PermissionKey string  `json:"permission_key"`
+	PermissionKey string `json:"permission_key"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set, optional).
 	RevokedReason *string `json:"revoked_reason,omitempty"`
-	SpaceID       *string `json:"space_id,omitempty"`
+
+	// SpaceID is `space_id` on the wire (null when not set, optional).
+	SpaceID *string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of member-role and admin grants.
 	Status GrantStatus `json:"status,omitempty"`
-	UserID string      `json:"user_id"`
+
+	// UserID is `user_id` on the wire.
+	UserID string `json:"user_id"`
 }
 
 // AdminGrantLevel Reach of an admin grant on the management plane.
@@ -746,31 +912,47 @@ type AdminGrantLevel string
 
 // AdminGrantMutationInput defines model for AdminGrantMutationInput.
 type AdminGrantMutationInput struct {
+	// ExpiresAt is `expires_at` on the wire (null when not set, optional).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	GroupID   *string    `json:"group_id,omitempty"`
-	ID        string     `json:"id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Level Reach of an admin grant on the management plane.
-	Level    AdminGrantLevel `json:"level,omitempty"`
-	MemberID *string         `json:"member_id,omitempty"`
+	Level AdminGrantLevel `json:"level,omitempty"`
+
+	// MemberID is `member_id` on the wire (null when not set, optional).
+	MemberID *string `json:"member_id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
 
 	// PermissionKey `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-	PermissionKey string  `json:"permission_key,omitempty"`
+	PermissionKey string `json:"permission_key,omitempty"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set, optional).
 	RevokedReason *string `json:"revoked_reason,omitempty"`
-	SpaceID       *string `json:"space_id,omitempty"`
+
+	// SpaceID is `space_id` on the wire (null when not set, optional).
+	SpaceID *string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of member-role and admin grants.
 	Status GrantStatus `json:"status,omitempty"`
-	UserID string      `json:"user_id,omitempty"`
+
+	// UserID is `user_id` on the wire (optional).
+	UserID string `json:"user_id,omitempty"`
 }
 
 // AdminMeResult defines model for AdminMeResult.
 type AdminMeResult struct {
+	// ActiveMember is `active_member` on the wire (null when not set).
 	ActiveMember *string `json:"active_member"`
-	ActiveSpace  *string `json:"active_space"`
+
+	// ActiveSpace is `active_space` on the wire (null when not set).
+	ActiveSpace *string `json:"active_space"`
 
 	// APIKey The calling key when the credential is an API key; otherwise null.
 	APIKey *APIKey `json:"api_key"`
@@ -780,55 +962,112 @@ type AdminMeResult struct {
 
 	// CredentialType Kind of credential on the request.
 	CredentialType CredentialType `json:"credential_type"`
-	Grants         []AdminGrant   `json:"grants"`
-	SessionID      *string        `json:"session_id"`
-	UserID         *string        `json:"user_id"`
+
+	// Grants is `grants` on the wire.
+	Grants []AdminGrant `json:"grants"`
+
+	// SessionID is `session_id` on the wire (null when not set).
+	SessionID *string `json:"session_id"`
+
+	// UserID is `user_id` on the wire (null when not set).
+	UserID *string `json:"user_id"`
 }
 
 // AuditLog One append-only audit row (authorization decision or management mutation).
 type AuditLog struct {
-	// Action Examples: invoice.approve
-	Action            string    `json:"action"`
-	ActorMemberID     *string   `json:"actor_member_id"`
-	ActorUserID       *string   `json:"actor_user_id"`
-	ActorUserMemberID *string   `json:"actor_user_member_id"`
-	CreatedAt         time.Time `json:"created_at"`
+	// Action is `action` on the wire.
+	//
+	// Examples: invoice.approve
+	Action string `json:"action"`
+
+	// ActorMemberID is `actor_member_id` on the wire (null when not set).
+	ActorMemberID *string `json:"actor_member_id"`
+
+	// ActorUserID is `actor_user_id` on the wire (null when not set).
+	ActorUserID *string `json:"actor_user_id"`
+
+	// ActorUserMemberID is `actor_user_member_id` on the wire (null when not set).
+	ActorUserMemberID *string `json:"actor_user_member_id"`
+
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
 	// Decision Outcome of an authorization decision.
-	Decision Decision  `json:"decision"`
+	Decision Decision `json:"decision"`
+
+	// DenyCode is `deny_code` on the wire (null when not set).
 	DenyCode *DenyCode `json:"deny_code"`
 
-	// ID Examples: audit_01hzyj6b6q8
-	ID           string  `json:"id"`
-	IPAddress    *string `json:"ip_address"`
-	RequestID    *string `json:"request_id"`
-	ResourceID   string  `json:"resource_id"`
-	ResourceType string  `json:"resource_type"`
-	SpaceID      *string `json:"space_id"`
-	UserAgent    *string `json:"user_agent"`
+	// ID is `id` on the wire.
+	//
+	// Examples: audit_01hzyj6b6q8
+	ID string `json:"id"`
+
+	// IPAddress is `ip_address` on the wire (null when not set).
+	IPAddress *string `json:"ip_address"`
+
+	// RequestID is `request_id` on the wire (null when not set).
+	RequestID *string `json:"request_id"`
+
+	// ResourceID is `resource_id` on the wire.
+	ResourceID string `json:"resource_id"`
+
+	// ResourceType is `resource_type` on the wire.
+	ResourceType string `json:"resource_type"`
+
+	// SpaceID is `space_id` on the wire (null when not set).
+	SpaceID *string `json:"space_id"`
+
+	// UserAgent is `user_agent` on the wire (null when not set).
+	UserAgent *string `json:"user_agent"`
 }
 
 // AuditLogDetail An audit row with its stored trace.
 type AuditLogDetail struct {
-	Action            string    `json:"action"`
-	ActorMemberID     *string   `json:"actor_member_id"`
-	ActorUserID       *string   `json:"actor_user_id"`
-	ActorUserMemberID *string   `json:"actor_user_member_id"`
-	CreatedAt         time.Time `json:"created_at"`
+	// Action is `action` on the wire.
+	Action string `json:"action"`
+
+	// ActorMemberID is `actor_member_id` on the wire (null when not set).
+	ActorMemberID *string `json:"actor_member_id"`
+
+	// ActorUserID is `actor_user_id` on the wire (null when not set).
+	ActorUserID *string `json:"actor_user_id"`
+
+	// ActorUserMemberID is `actor_user_member_id` on the wire (null when not set).
+	ActorUserMemberID *string `json:"actor_user_member_id"`
+
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
 	// Decision Outcome of an authorization decision.
-	Decision     Decision  `json:"decision"`
-	DenyCode     *DenyCode `json:"deny_code"`
-	ID           string    `json:"id"`
-	IPAddress    *string   `json:"ip_address"`
-	RequestID    *string   `json:"request_id"`
-	ResourceID   string    `json:"resource_id"`
-	ResourceType string    `json:"resource_type"`
-	SpaceID      *string   `json:"space_id"`
+	Decision Decision `json:"decision"`
+
+	// DenyCode is `deny_code` on the wire (null when not set).
+	DenyCode *DenyCode `json:"deny_code"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// IPAddress is `ip_address` on the wire (null when not set).
+	IPAddress *string `json:"ip_address"`
+
+	// RequestID is `request_id` on the wire (null when not set).
+	RequestID *string `json:"request_id"`
+
+	// ResourceID is `resource_id` on the wire.
+	ResourceID string `json:"resource_id"`
+
+	// ResourceType is `resource_type` on the wire.
+	ResourceType string `json:"resource_type"`
+
+	// SpaceID is `space_id` on the wire (null when not set).
+	SpaceID *string `json:"space_id"`
 
 	// Trace Stored snapshot that explains the row without live data: a full decision for authorization rows, a mutation record for management rows.
-	Trace     AuditTrace `json:"trace"`
-	UserAgent *string    `json:"user_agent"`
+	Trace AuditTrace `json:"trace"`
+
+	// UserAgent is `user_agent` on the wire (null when not set).
+	UserAgent *string `json:"user_agent"`
 }
 
 // AuditTrace Stored snapshot that explains the row without live data: a full decision for authorization rows, a mutation record for management rows.
@@ -836,118 +1075,186 @@ type AuditTrace = json.RawMessage
 
 // AuthLoginInput defines model for AuthLoginInput.
 type AuthLoginInput struct {
-	// Email Examples: alice@example.com
-	Email    string `json:"email"`
+	// Email is `email` on the wire.
+	//
+	// Examples: alice@example.com
+	Email string `json:"email"`
+
+	// Password is `password` on the wire.
 	Password string `json:"password"`
 }
 
 // AuthLogoutInput Used only when no bearer token is sent.
 type AuthLogoutInput struct {
+	// RefreshToken is `refresh_token` on the wire (optional).
 	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
 // AuthRefreshInput defines model for AuthRefreshInput.
 type AuthRefreshInput struct {
+	// RefreshToken is `refresh_token` on the wire.
 	RefreshToken string `json:"refresh_token"`
 }
 
 // AuthRegisterInput defines model for AuthRegisterInput.
 type AuthRegisterInput struct {
-	Email             string `json:"email"`
+	// Email is `email` on the wire.
+	Email string `json:"email"`
+
+	// MemberDisplayName is `member_display_name` on the wire (optional).
 	MemberDisplayName string `json:"member_display_name,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata          map[string]any `json:"metadata,omitempty"`
-	Password          string         `json:"password"`
-	Phone             *string        `json:"phone,omitempty"`
-	RegistrationToken string         `json:"registration_token,omitempty"`
-	SpaceName         string         `json:"space_name,omitempty"`
-	SpaceSlug         string         `json:"space_slug,omitempty"`
-	Username          *string        `json:"username,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// Password is `password` on the wire.
+	Password string `json:"password"`
+
+	// Phone is `phone` on the wire (null when not set, optional).
+	Phone *string `json:"phone,omitempty"`
+
+	// RegistrationToken is `registration_token` on the wire (optional).
+	RegistrationToken string `json:"registration_token,omitempty"`
+
+	// SpaceName is `space_name` on the wire (optional).
+	SpaceName string `json:"space_name,omitempty"`
+
+	// SpaceSlug is `space_slug` on the wire (optional).
+	SpaceSlug string `json:"space_slug,omitempty"`
+
+	// Username is `username` on the wire (null when not set, optional).
+	Username *string `json:"username,omitempty"`
 }
 
 // AuthzAuditContext Audit attribution of a decision.
 type AuthzAuditContext struct {
-	// Action Examples: invoice.approve
-	Action            string  `json:"action"`
-	ActorMemberID     string  `json:"actor_member_id"`
-	ActorUserID       string  `json:"actor_user_id"`
-	ActorUserMemberID string  `json:"actor_user_member_id"`
-	AuditLogID        *string `json:"audit_log_id,omitempty"`
+	// Action is `action` on the wire.
+	//
+	// Examples: invoice.approve
+	Action string `json:"action"`
+
+	// ActorMemberID is `actor_member_id` on the wire.
+	ActorMemberID string `json:"actor_member_id"`
+
+	// ActorUserID is `actor_user_id` on the wire.
+	ActorUserID string `json:"actor_user_id"`
+
+	// ActorUserMemberID is `actor_user_member_id` on the wire.
+	ActorUserMemberID string `json:"actor_user_member_id"`
+
+	// AuditLogID is `audit_log_id` on the wire (null when not set, optional).
+	AuditLogID *string `json:"audit_log_id,omitempty"`
 
 	// Decision Outcome of an authorization decision.
-	Decision     Decision  `json:"decision"`
-	DenyCode     *DenyCode `json:"deny_code"`
-	RequestID    *string   `json:"request_id,omitempty"`
-	ResourceID   string    `json:"resource_id"`
-	ResourceType string    `json:"resource_type"`
-	SpaceID      string    `json:"space_id"`
+	Decision Decision `json:"decision"`
+
+	// DenyCode is `deny_code` on the wire (null when not set).
+	DenyCode *DenyCode `json:"deny_code"`
+
+	// RequestID is `request_id` on the wire (null when not set, optional).
+	RequestID *string `json:"request_id,omitempty"`
+
+	// ResourceID is `resource_id` on the wire.
+	ResourceID string `json:"resource_id"`
+
+	// ResourceType is `resource_type` on the wire.
+	ResourceType string `json:"resource_type"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 }
 
 // AuthzCheckInput Authorization question. With a session `actor` may be omitted (the session's active binding is used); API keys must send it. `resource_type`/`resource_id` may come from `resource.type`/`resource.id`.
 type AuthzCheckInput struct {
-	// Action Examples: approve
+	// Action is `action` on the wire.
+	//
+	// Examples: approve
 	Action string `json:"action"`
 
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
 	Actor *ActorContext `json:"actor,omitempty"`
 
 	// Explain When true the check response also carries the full `trace`.
-	Explain bool                `json:"explain,omitempty"`
-	Grants  []AuthzGrantContext `json:"grants,omitempty"`
+	Explain bool `json:"explain,omitempty"`
+
+	// Grants is `grants` on the wire (optional).
+	Grants []AuthzGrantContext `json:"grants,omitempty"`
 
 	// Resource Inline target snapshot (Context Mode, API keys only). `type`/`id` alone are not inline context.
 	Resource *AuthzResourceContext `json:"resource,omitempty"`
 
-	// ResourceID Examples: invoice_001
+	// ResourceID is `resource_id` on the wire (optional).
+	//
+	// Examples: invoice_001
 	ResourceID string `json:"resource_id,omitempty"`
 
-	// ResourceType Examples: invoice
+	// ResourceType is `resource_type` on the wire (optional).
+	//
+	// Examples: invoice
 	ResourceType string `json:"resource_type,omitempty"`
 }
 
 // AuthzCheckResult A decision. Allow and deny are both 200 responses; a deny is data, not an error.
 type AuthzCheckResult struct {
+	// Allow is `allow` on the wire.
 	Allow bool `json:"allow"`
 
 	// Audit Audit attribution of a decision.
 	Audit AuthzAuditContext `json:"audit"`
 
-	// AuditLogID Examples: audit_01hzyj6b6q8
+	// AuditLogID is `audit_log_id` on the wire.
+	//
+	// Examples: audit_01hzyj6b6q8
 	AuditLogID string `json:"audit_log_id"`
 
 	// Decision Outcome of an authorization decision.
-	Decision Decision  `json:"decision"`
+	Decision Decision `json:"decision"`
+
+	// DenyCode is `deny_code` on the wire (null when not set).
 	DenyCode *DenyCode `json:"deny_code"`
 
 	// Explanation Compact reason for the decision. `candidate` is the deciding grant: the first covering candidate on allow, the first candidate that produced the deny code on deny; null when none matched.
 	Explanation AuthzExplanation `json:"explanation"`
 
-	// Reason Examples: at least one matching permission grant covers the target resource
+	// Reason is `reason` on the wire.
+	//
+	// Examples: at least one matching permission grant covers the target resource
 	Reason string `json:"reason"`
 
 	// Trace Full decision trace; present only when the request set `explain: true`.
 	Trace *DecisionTrace `json:"trace,omitempty"`
 
-	// TraceID Examples: trace_01hzyj6b6q8
+	// TraceID is `trace_id` on the wire.
+	//
+	// Examples: trace_01hzyj6b6q8
 	TraceID string `json:"trace_id"`
 }
 
 // AuthzExplanation Compact reason for the decision. `candidate` is the deciding grant: the first covering candidate on allow, the first candidate that produced the deny code on deny; null when none matched.
 type AuthzExplanation struct {
 	// Actor The acting identity: a User acting through a Member via a UserMember binding in a Space.
-	Actor     ActorRef                   `json:"actor"`
+	Actor ActorRef `json:"actor"`
+
+	// Candidate is `candidate` on the wire (null when not set).
 	Candidate *AuthzExplanationCandidate `json:"candidate"`
-	Resource  AuthzExplanationResource   `json:"resource"`
+
+	// Resource is `resource` on the wire.
+	Resource AuthzExplanationResource `json:"resource"`
 }
 
 // AuthzExplanationCandidate defines model for AuthzExplanationCandidate.
 type AuthzExplanationCandidate struct {
-	// AnchorPath Examples: finance
-	AnchorPath *string            `json:"anchor_path"`
+	// AnchorPath is `anchor_path` on the wire (null when not set).
+	//
+	// Examples: finance
+	AnchorPath *string `json:"anchor_path"`
+
+	// Permission is `permission` on the wire.
 	Permission AuthzPermissionRef `json:"permission"`
 
-	// RoleKey Examples: finance_approver
+	// RoleKey is `role_key` on the wire.
+	//
+	// Examples: finance_approver
 	RoleKey string `json:"role_key"`
 
 	// ScopeCheck Result of evaluating one candidate's scope against the target.
@@ -956,37 +1263,62 @@ type AuthzExplanationCandidate struct {
 
 // AuthzExplanationResource defines model for AuthzExplanationResource.
 type AuthzExplanationResource struct {
-	// GroupPath Examples: finance.apac
+	// GroupPath is `group_path` on the wire (null when not set).
+	//
+	// Examples: finance.apac
 	GroupPath *string `json:"group_path"`
 
-	// ID Examples: invoice_001
+	// ID is `id` on the wire.
+	//
+	// Examples: invoice_001
 	ID string `json:"id"`
 
-	// Type Examples: invoice
+	// Type is `type` on the wire.
+	//
+	// Examples: invoice
 	Type string `json:"type"`
 }
 
 // AuthzGrantContext Inline permission grant (Context Mode, API keys only).
 type AuthzGrantContext struct {
-	Action       string `json:"action,omitempty"`
+	// Action is `action` on the wire (optional).
+	Action string `json:"action,omitempty"`
+
+	// PermissionID is `permission_id` on the wire (optional).
 	PermissionID string `json:"permission_id,omitempty"`
-	Resource     string `json:"resource,omitempty"`
-	RoleID       string `json:"role_id,omitempty"`
-	RoleKey      string `json:"role_key,omitempty"`
+
+	// Resource is `resource` on the wire (optional).
+	Resource string `json:"resource,omitempty"`
+
+	// RoleID is `role_id` on the wire (optional).
+	RoleID string `json:"role_id,omitempty"`
+
+	// RoleKey is `role_key` on the wire (optional).
+	RoleKey string `json:"role_key,omitempty"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
-	Scope                Scope  `json:"scope"`
-	ScopeAnchorGroupID   string `json:"scope_anchor_group_id,omitempty"`
+	Scope Scope `json:"scope"`
+
+	// ScopeAnchorGroupID is `scope_anchor_group_id` on the wire (optional).
+	ScopeAnchorGroupID string `json:"scope_anchor_group_id,omitempty"`
+
+	// ScopeAnchorGroupPath is `scope_anchor_group_path` on the wire (optional).
 	ScopeAnchorGroupPath string `json:"scope_anchor_group_path,omitempty"`
-	SpaceID              string `json:"space_id,omitempty"`
+
+	// SpaceID is `space_id` on the wire (optional).
+	SpaceID string `json:"space_id,omitempty"`
 }
 
 // AuthzPermissionRef defines model for AuthzPermissionRef.
 type AuthzPermissionRef struct {
-	// Action Examples: approve
+	// Action is `action` on the wire.
+	//
+	// Examples: approve
 	Action string `json:"action"`
 
-	// Resource Examples: invoice
+	// Resource is `resource` on the wire.
+	//
+	// Examples: invoice
 	Resource string `json:"resource"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
@@ -995,41 +1327,82 @@ type AuthzPermissionRef struct {
 
 // AuthzResourceContext Inline target snapshot (Context Mode, API keys only). `type`/`id` alone are not inline context.
 type AuthzResourceContext struct {
+	// DisplayName is `display_name` on the wire (optional).
 	DisplayName string `json:"display_name,omitempty"`
-	ExternalID  string `json:"external_id,omitempty"`
-	GroupID     string `json:"group_id,omitempty"`
-	GroupPath   string `json:"group_path,omitempty"`
-	ID          string `json:"id,omitempty"`
+
+	// ExternalID is `external_id` on the wire (optional).
+	ExternalID string `json:"external_id,omitempty"`
+
+	// GroupID is `group_id` on the wire (optional).
+	GroupID string `json:"group_id,omitempty"`
+
+	// GroupPath is `group_path` on the wire (optional).
+	GroupPath string `json:"group_path,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID string         `json:"owner_member_id,omitempty"`
-	SpaceID       string         `json:"space_id,omitempty"`
-	Status        string         `json:"status,omitempty"`
-	Type          string         `json:"type,omitempty"`
-	Visibility    string         `json:"visibility,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (optional).
+	OwnerMemberID string `json:"owner_member_id,omitempty"`
+
+	// SpaceID is `space_id` on the wire (optional).
+	SpaceID string `json:"space_id,omitempty"`
+
+	// Status is `status` on the wire (optional).
+	Status string `json:"status,omitempty"`
+
+	// Type is `type` on the wire (optional).
+	Type string `json:"type,omitempty"`
+
+	// Visibility is `visibility` on the wire (optional).
+	Visibility string `json:"visibility,omitempty"`
 }
 
 // AuthzScopeCheck Result of evaluating one candidate's scope against the target.
 type AuthzScopeCheck struct {
-	Covered bool   `json:"covered"`
-	Reason  string `json:"reason"`
+	// Covered is `covered` on the wire.
+	Covered bool `json:"covered"`
 
-	// Rule Examples: target_path = anchor_path OR target_path LIKE anchor_path || '.%'
+	// Reason is `reason` on the wire.
+	Reason string `json:"reason"`
+
+	// Rule is `rule` on the wire.
+	//
+	// Examples: target_path = anchor_path OR target_path LIKE anchor_path || '.%'
 	Rule string `json:"rule"`
 }
 
 // AvailableMember A live binding the session user may act through.
 type AvailableMember struct {
-	IsPrimary         bool   `json:"is_primary"`
+	// IsPrimary is `is_primary` on the wire.
+	IsPrimary bool `json:"is_primary"`
+
+	// MemberDisplayName is `member_display_name` on the wire.
 	MemberDisplayName string `json:"member_display_name"`
-	MemberID          string `json:"member_id"`
-	RelationType      string `json:"relation_type"`
-	SpaceID           string `json:"space_id"`
-	SpaceName         string `json:"space_name"`
-	UserEmail         string `json:"user_email"`
-	UserID            string `json:"user_id"`
-	UserMemberID      string `json:"user_member_id"`
+
+	// MemberID is `member_id` on the wire.
+	MemberID string `json:"member_id"`
+
+	// RelationType is `relation_type` on the wire.
+	RelationType string `json:"relation_type"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
+
+	// SpaceName is `space_name` on the wire.
+	SpaceName string `json:"space_name"`
+
+	// UserEmail is `user_email` on the wire.
+	UserEmail string `json:"user_email"`
+
+	// UserID is `user_id` on the wire.
+	UserID string `json:"user_id"`
+
+	// UserMemberID is `user_member_id` on the wire.
+	UserMemberID string `json:"user_member_id"`
 }
 
 // CredentialType Kind of credential on the request.
@@ -1038,37 +1411,61 @@ type CredentialType string
 // DataRowCreateInput defines model for DataRowCreateInput.
 type DataRowCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	GroupID     *string       `json:"group_id,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID *string        `json:"owner_member_id,omitempty"`
-	SpaceID       string         `json:"space_id"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set, optional).
+	OwnerMemberID *string `json:"owner_member_id,omitempty"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
-	Status     ResourceStatus `json:"status,omitempty"`
-	Visibility *string        `json:"visibility,omitempty"`
+	Status ResourceStatus `json:"status,omitempty"`
+
+	// Visibility is `visibility` on the wire (null when not set, optional).
+	Visibility *string `json:"visibility,omitempty"`
 }
 
 // DataRowMutationInput defines model for DataRowMutationInput.
 type DataRowMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	GroupID     *string       `json:"group_id,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID *string        `json:"owner_member_id,omitempty"`
-	SpaceID       string         `json:"space_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set, optional).
+	OwnerMemberID *string `json:"owner_member_id,omitempty"`
+
+	// SpaceID is `space_id` on the wire (optional).
+	SpaceID string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
-	Status     ResourceStatus `json:"status,omitempty"`
-	Visibility *string        `json:"visibility,omitempty"`
+	Status ResourceStatus `json:"status,omitempty"`
+
+	// Visibility is `visibility` on the wire (null when not set, optional).
+	Visibility *string `json:"visibility,omitempty"`
 }
 
 // DataRowMutationResult The written row and the decision that allowed it.
@@ -1092,25 +1489,37 @@ type DecisionTrace struct {
 	Audit AuthzAuditContext `json:"audit"`
 
 	// Decision Outcome of an authorization decision.
-	Decision Decision  `json:"decision"`
+	Decision Decision `json:"decision"`
+
+	// DenyCode is `deny_code` on the wire (null when not set).
 	DenyCode *DenyCode `json:"deny_code"`
 
 	// MatchedCandidates Every candidate grant with its scope check, in evaluation order. Null when none were loaded (registry miss, unknown actor).
 	MatchedCandidates []TraceCandidate `json:"matched_candidates"`
-	Reason            string           `json:"reason"`
-	Request           TraceRequest     `json:"request"`
+
+	// Reason is `reason` on the wire.
+	Reason string `json:"reason"`
+
+	// Request is `request` on the wire.
+	Request TraceRequest `json:"request"`
 
 	// ResourceRegistry Registry entries used; null parts mark a registry miss.
 	ResourceRegistry TraceRegistry `json:"resource_registry"`
-	Space            *TraceSpace   `json:"space"`
+
+	// Space is `space` on the wire (null when not set).
+	Space *TraceSpace `json:"space"`
 
 	// Target Target snapshot; `resource` is null when it could not be loaded, `group` when it has none.
 	Target TraceTarget `json:"target"`
 
-	// TraceID Examples: trace_01hzyj6b6q8
+	// TraceID is `trace_id` on the wire.
+	//
+	// Examples: trace_01hzyj6b6q8
 	TraceID string `json:"trace_id"`
 
-	// TraceVersion Examples: 1.0
+	// TraceVersion is `trace_version` on the wire.
+	//
+	// Examples: 1.0
 	TraceVersion string `json:"trace_version"`
 }
 
@@ -1122,7 +1531,9 @@ type EntityStatus string
 
 // ErrorBody Error detail. `deny_code`, `trace_id` and `audit_log_id` are present when the error carries an authorization decision (AUTHORIZATION_DENIED).
 type ErrorBody struct {
-	// AuditLogID Examples: audit_01hzyj6b6q8
+	// AuditLogID is `audit_log_id` on the wire (optional).
+	//
+	// Examples: audit_01hzyj6b6q8
 	AuditLogID string `json:"audit_log_id,omitempty"`
 
 	// Code Machine-readable error code. Each code always maps to the same HTTP status (see the error responses).
@@ -1139,10 +1550,14 @@ type ErrorBody struct {
 	// Examples: Request body is invalid JSON.
 	Message string `json:"message"`
 
-	// RequestID Examples: req_01hzyj6b6q8
+	// RequestID is `request_id` on the wire.
+	//
+	// Examples: req_01hzyj6b6q8
 	RequestID string `json:"request_id"`
 
-	// TraceID Examples: trace_01hzyj6b6q8
+	// TraceID is `trace_id` on the wire (optional).
+	//
+	// Examples: trace_01hzyj6b6q8
 	TraceID string `json:"trace_id,omitempty"`
 }
 
@@ -1154,7 +1569,9 @@ type ErrorEnvelope struct {
 	// Error Error detail. `deny_code`, `trace_id` and `audit_log_id` are present when the error carries an authorization decision (AUTHORIZATION_DENIED).
 	Error ErrorBody `json:"error"`
 
-	// RequestID Examples: req_01hzyj6b6q8
+	// RequestID is `request_id` on the wire.
+	//
+	// Examples: req_01hzyj6b6q8
 	RequestID string `json:"request_id"`
 }
 
@@ -1163,50 +1580,81 @@ type GrantStatus string
 
 // Group A node of a Space's group hierarchy. `path` is materialised and immutable.
 type Group struct {
-	CreatedAt   time.Time  `json:"created_at"`
-	DeletedAt   *time.Time `json:"deleted_at"`
-	Depth       int        `json:"depth"`
-	DisplayName *string    `json:"display_name"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// ID Examples: group_finance_apac
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// Depth is `depth` on the wire.
+	Depth int `json:"depth"`
+
+	// DisplayName is `display_name` on the wire (null when not set).
+	DisplayName *string `json:"display_name"`
+
+	// ID is `id` on the wire.
+	//
+	// Examples: group_finance_apac
 	ID string `json:"id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata"`
-	Name          string         `json:"name"`
-	ParentGroupID *string        `json:"parent_group_id"`
+	Metadata map[string]any `json:"metadata"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// ParentGroupID is `parent_group_id` on the wire (null when not set).
+	ParentGroupID *string `json:"parent_group_id"`
 
 	// ParentID Alias of `parent_group_id`.
 	ParentID *string `json:"parent_id"`
 
-	// Path Examples: finance.apac
-	Path      string `json:"path"`
-	SortOrder int    `json:"sort_order"`
-	SpaceID   string `json:"space_id"`
+	// Path is `path` on the wire.
+	//
+	// Examples: finance.apac
+	Path string `json:"path"`
+
+	// SortOrder is `sort_order` on the wire.
+	SortOrder int `json:"sort_order"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status EntityStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // GroupCreateInput defines model for GroupCreateInput.
 type GroupCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	Name          string         `json:"name"`
-	ParentGroupID *string        `json:"parent_group_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// ParentGroupID is `parent_group_id` on the wire (null when not set, optional).
+	ParentGroupID *string `json:"parent_group_id,omitempty"`
 
 	// ParentID Alias of `parent_group_id`.
 	ParentID *string `json:"parent_id,omitempty"`
 
 	// Path Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-	Path      string `json:"path,omitempty"`
-	SortOrder *int   `json:"sort_order,omitempty"`
+	Path string `json:"path,omitempty"`
+
+	// SortOrder is `sort_order` on the wire (null when not set, optional).
+	SortOrder *int `json:"sort_order,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
@@ -1215,21 +1663,31 @@ type GroupCreateInput struct {
 // GroupMutationInput defines model for GroupMutationInput.
 type GroupMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	Name          string         `json:"name,omitempty"`
-	ParentGroupID *string        `json:"parent_group_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// Name is `name` on the wire (optional).
+	Name string `json:"name,omitempty"`
+
+	// ParentGroupID is `parent_group_id` on the wire (null when not set, optional).
+	ParentGroupID *string `json:"parent_group_id,omitempty"`
 
 	// ParentID Alias of `parent_group_id`.
 	ParentID *string `json:"parent_id,omitempty"`
 
 	// Path Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-	Path      string `json:"path,omitempty"`
-	SortOrder *int   `json:"sort_order,omitempty"`
+	Path string `json:"path,omitempty"`
+
+	// SortOrder is `sort_order` on the wire (null when not set, optional).
+	SortOrder *int `json:"sort_order,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
@@ -1237,11 +1695,15 @@ type GroupMutationInput struct {
 
 // Health defines model for Health.
 type Health struct {
-	// Status Examples: ok
+	// Status is `status` on the wire.
+	//
+	// Examples: ok
 	Status HealthStatus `json:"status"`
 }
 
-// HealthStatus Examples: ok
+// HealthStatus is `status` on the wire.
+//
+// Examples: ok
 type HealthStatus string
 
 // LoginResult defines model for LoginResult.
@@ -1250,56 +1712,89 @@ type LoginResult struct {
 	AccessToken string `json:"access_token"`
 
 	// Actor The acting identity: a User acting through a Member via a UserMember binding in a Space.
-	Actor            ActorRef          `json:"actor"`
+	Actor ActorRef `json:"actor"`
+
+	// AvailableMembers is `available_members` on the wire.
 	AvailableMembers []AvailableMember `json:"available_members"`
-	ExpiresAt        time.Time         `json:"expires_at"`
-	RefreshExpiresAt time.Time         `json:"refresh_expires_at"`
+
+	// ExpiresAt is `expires_at` on the wire.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// RefreshExpiresAt is `refresh_expires_at` on the wire.
+	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
 
 	// RefreshToken Opaque refresh token (`ply_rt_…`). Single use: each refresh rotates both tokens.
 	RefreshToken string `json:"refresh_token"`
 
-	// TokenType Examples: Bearer
+	// TokenType is `token_type` on the wire.
+	//
+	// Examples: Bearer
 	TokenType LoginResultTokenType `json:"token_type"`
-	User      UserSession          `json:"user"`
+
+	// User is `user` on the wire.
+	User UserSession `json:"user"`
 }
 
-// LoginResultTokenType Examples: Bearer
+// LoginResultTokenType is `token_type` on the wire.
+//
+// Examples: Bearer
 type LoginResultTokenType string
 
 // LogoutResult defines model for LogoutResult.
 type LogoutResult struct {
-	// LoggedOut Examples: true
+	// LoggedOut is `logged_out` on the wire.
+	//
+	// Examples: true
 	LoggedOut bool `json:"logged_out"`
 }
 
 // Member A business identity inside one Space; Users act through Members.
 type Member struct {
-	CreatedAt   time.Time  `json:"created_at"`
-	DeletedAt   *time.Time `json:"deleted_at"`
-	DisplayName string     `json:"display_name"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// ID Examples: member_finance_reviewer
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// ID is `id` on the wire.
+	//
+	// Examples: member_finance_reviewer
 	ID string `json:"id"`
 
-	// MemberType Examples: human
+	// MemberType is `member_type` on the wire.
+	//
+	// Examples: human
 	MemberType string `json:"member_type"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata"`
-	SpaceID  string         `json:"space_id"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status EntityStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // MemberCreateInput defines model for MemberCreateInput.
 type MemberCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName string        `json:"display_name"`
-	ID          string        `json:"id,omitempty"`
-	MemberType  *string       `json:"member_type,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// MemberType is `member_type` on the wire (null when not set, optional).
+	MemberType *string `json:"member_type,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
@@ -1311,10 +1806,16 @@ type MemberCreateInput struct {
 // MemberMutationInput defines model for MemberMutationInput.
 type MemberMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName string        `json:"display_name,omitempty"`
-	ID          string        `json:"id,omitempty"`
-	MemberType  *string       `json:"member_type,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (optional).
+	DisplayName string `json:"display_name,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// MemberType is `member_type` on the wire (null when not set, optional).
+	MemberType *string `json:"member_type,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
@@ -1325,37 +1826,68 @@ type MemberMutationInput struct {
 
 // MemberRole A role granted to a Member, optionally anchored at a Group for group scopes.
 type MemberRole struct {
-	CreatedAt         time.Time  `json:"created_at"`
-	DeletedAt         *time.Time `json:"deleted_at"`
-	ID                string     `json:"id"`
-	MemberDisplayName string     `json:"member_display_name"`
-	MemberID          string     `json:"member_id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// MemberDisplayName is `member_display_name` on the wire.
+	MemberDisplayName string `json:"member_display_name"`
+
+	// MemberID is `member_id` on the wire.
+	MemberID string `json:"member_id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata           map[string]any `json:"metadata"`
-	RoleID             string         `json:"role_id"`
-	RoleKey            string         `json:"role_key"`
-	RoleName           string         `json:"role_name"`
-	ScopeAnchorGroupID *string        `json:"scope_anchor_group_id"`
-	ScopeAnchorPath    *string        `json:"scope_anchor_path"`
-	SpaceID            string         `json:"space_id"`
+	Metadata map[string]any `json:"metadata"`
+
+	// RoleID is `role_id` on the wire.
+	RoleID string `json:"role_id"`
+
+	// RoleKey is `role_key` on the wire.
+	RoleKey string `json:"role_key"`
+
+	// RoleName is `role_name` on the wire.
+	RoleName string `json:"role_name"`
+
+	// ScopeAnchorGroupID is `scope_anchor_group_id` on the wire (null when not set).
+	ScopeAnchorGroupID *string `json:"scope_anchor_group_id"`
+
+	// ScopeAnchorPath is `scope_anchor_path` on the wire (null when not set).
+	ScopeAnchorPath *string `json:"scope_anchor_path"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of member-role and admin grants.
-	Status    GrantStatus `json:"status"`
-	UpdatedAt time.Time   `json:"updated_at"`
+	Status GrantStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // MemberRoleCreateInput defines model for MemberRoleCreateInput.
 type MemberRoleCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor    *ActorContext `json:"actor,omitempty"`
-	ID       string        `json:"id,omitempty"`
-	MemberID string        `json:"member_id"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// MemberID is `member_id` on the wire.
+	MemberID string `json:"member_id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata           map[string]any `json:"metadata,omitempty"`
-	RoleID             string         `json:"role_id"`
-	ScopeAnchorGroupID *string        `json:"scope_anchor_group_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// RoleID is `role_id` on the wire.
+	RoleID string `json:"role_id"`
+
+	// ScopeAnchorGroupID is `scope_anchor_group_id` on the wire (null when not set, optional).
+	ScopeAnchorGroupID *string `json:"scope_anchor_group_id,omitempty"`
 
 	// Status Lifecycle of member-role and admin grants.
 	Status GrantStatus `json:"status,omitempty"`
@@ -1364,14 +1896,22 @@ type MemberRoleCreateInput struct {
 // MemberRoleMutationInput defines model for MemberRoleMutationInput.
 type MemberRoleMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor    *ActorContext `json:"actor,omitempty"`
-	ID       string        `json:"id,omitempty"`
-	MemberID string        `json:"member_id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// MemberID is `member_id` on the wire (optional).
+	MemberID string `json:"member_id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata           map[string]any `json:"metadata,omitempty"`
-	RoleID             string         `json:"role_id,omitempty"`
-	ScopeAnchorGroupID *string        `json:"scope_anchor_group_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// RoleID is `role_id` on the wire (optional).
+	RoleID string `json:"role_id,omitempty"`
+
+	// ScopeAnchorGroupID is `scope_anchor_group_id` on the wire (null when not set, optional).
+	ScopeAnchorGroupID *string `json:"scope_anchor_group_id,omitempty"`
 
 	// Status Lifecycle of member-role and admin grants.
 	Status GrantStatus `json:"status,omitempty"`
@@ -1379,47 +1919,73 @@ type MemberRoleMutationInput struct {
 
 // MutationActor Credential that performed a management mutation.
 type MutationActor struct {
+	// APIKeyID is `api_key_id` on the wire (null when not set).
 	APIKeyID *string `json:"api_key_id"`
 
 	// CredentialType Kind of credential on the request.
 	CredentialType CredentialType `json:"credential_type"`
-	MemberID       *string        `json:"member_id"`
-	UserID         *string        `json:"user_id"`
-	UserMemberID   *string        `json:"user_member_id"`
+
+	// MemberID is `member_id` on the wire (null when not set).
+	MemberID *string `json:"member_id"`
+
+	// UserID is `user_id` on the wire (null when not set).
+	UserID *string `json:"user_id"`
+
+	// UserMemberID is `user_member_id` on the wire (null when not set).
+	UserMemberID *string `json:"user_member_id"`
 }
 
 // MutationTarget defines model for MutationTarget.
 type MutationTarget struct {
-	ResourceID   string `json:"resource_id"`
+	// ResourceID is `resource_id` on the wire.
+	ResourceID string `json:"resource_id"`
+
+	// ResourceType is `resource_type` on the wire.
 	ResourceType string `json:"resource_type"`
 }
 
 // MutationTrace Trace of an accepted management mutation.
 type MutationTrace struct {
 	// Actor Credential that performed a management mutation.
-	Actor     MutationActor `json:"actor"`
-	CreatedAt time.Time     `json:"created_at"`
+	Actor MutationActor `json:"actor"`
+
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
 	// Decision Outcome of an authorization decision.
-	Decision Decision          `json:"decision"`
-	Details  map[string]any    `json:"details"`
-	Kind     MutationTraceKind `json:"kind"`
+	Decision Decision `json:"decision"`
 
-	// Reason Examples: Core management API mutation was accepted
-	Reason       string         `json:"reason"`
-	RequestID    *string        `json:"request_id"`
-	Target       MutationTarget `json:"target"`
-	TraceVersion string         `json:"trace_version"`
+	// Details is `details` on the wire.
+	Details map[string]any `json:"details"`
+
+	// Kind is `kind` on the wire.
+	Kind MutationTraceKind `json:"kind"`
+
+	// Reason is `reason` on the wire.
+	//
+	// Examples: Core management API mutation was accepted
+	Reason string `json:"reason"`
+
+	// RequestID is `request_id` on the wire (null when not set).
+	RequestID *string `json:"request_id"`
+
+	// Target is `target` on the wire.
+	Target MutationTarget `json:"target"`
+
+	// TraceVersion is `trace_version` on the wire.
+	TraceVersion string `json:"trace_version"`
 }
 
-// MutationTraceKind defines model for MutationTrace.Kind.
+// MutationTraceKind is `kind` on the wire.
 type MutationTraceKind string
 
 // OverviewResult defines model for OverviewResult.
 type OverviewResult struct {
 	// Counts Row counts keyed by entity name (users, spaces, members, …).
-	Counts          map[string]int `json:"counts"`
-	RecentAuditLogs []AuditLog     `json:"recent_audit_logs"`
+	Counts map[string]int `json:"counts"`
+
+	// RecentAuditLogs is `recent_audit_logs` on the wire.
+	RecentAuditLogs []AuditLog `json:"recent_audit_logs"`
 }
 
 // Pagination Keyset pagination state. Pass `cursor` back as the `cursor` query parameter for the next page.
@@ -1440,40 +2006,63 @@ type Pagination struct {
 
 // Permission A `resource` + `action` + `scope` triple.
 type Permission struct {
-	// Action Examples: approve
-	Action      string     `json:"action"`
-	CreatedAt   time.Time  `json:"created_at"`
-	DeletedAt   *time.Time `json:"deleted_at"`
-	Description *string    `json:"description"`
-	ID          string     `json:"id"`
+	// Action is `action` on the wire.
+	//
+	// Examples: approve
+	Action string `json:"action"`
+
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// Description is `description` on the wire (null when not set).
+	Description *string `json:"description"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata"`
 
-	// Resource Examples: invoice
+	// Resource is `resource` on the wire.
+	//
+	// Examples: invoice
 	Resource string `json:"resource"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
 	Scope Scope `json:"scope"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status EntityStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PermissionCreateInput defines model for PermissionCreateInput.
 type PermissionCreateInput struct {
+	// Action is `action` on the wire.
 	Action string `json:"action"`
 
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor        *ActorContext `json:"actor,omitempty"`
-	AuditSpaceID string        `json:"audit_space_id,omitempty"`
-	Description  *string       `json:"description,omitempty"`
-	ID           string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// AuditSpaceID is `audit_space_id` on the wire (optional).
+	AuditSpaceID string `json:"audit_space_id,omitempty"`
+
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Resource string         `json:"resource"`
+
+	// Resource is `resource` on the wire.
+	Resource string `json:"resource"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
 	Scope Scope `json:"scope"`
@@ -1484,17 +2073,26 @@ type PermissionCreateInput struct {
 
 // PermissionMutationInput defines model for PermissionMutationInput.
 type PermissionMutationInput struct {
+	// Action is `action` on the wire (optional).
 	Action string `json:"action,omitempty"`
 
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor        *ActorContext `json:"actor,omitempty"`
-	AuditSpaceID string        `json:"audit_space_id,omitempty"`
-	Description  *string       `json:"description,omitempty"`
-	ID           string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// AuditSpaceID is `audit_space_id` on the wire (optional).
+	AuditSpaceID string `json:"audit_space_id,omitempty"`
+
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Resource string         `json:"resource,omitempty"`
+
+	// Resource is `resource` on the wire (optional).
+	Resource string `json:"resource,omitempty"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
 	Scope Scope `json:"scope,omitempty"`
@@ -1505,60 +2103,106 @@ type PermissionMutationInput struct {
 
 // Ready defines model for Ready.
 type Ready struct {
-	// ExpectedSchemaVersion Examples: 017
+	// ExpectedSchemaVersion is `expected_schema_version` on the wire.
+	//
+	// Examples: 017
 	ExpectedSchemaVersion string `json:"expected_schema_version"`
 
 	// Plugins Preview plugin metadata summary; an empty object when none are installed.
 	Plugins map[string]any `json:"plugins"`
 
-	// SchemaVersion Examples: 017
+	// SchemaVersion is `schema_version` on the wire.
+	//
+	// Examples: 017
 	SchemaVersion string `json:"schema_version"`
 
-	// Status Examples: ready
+	// Status is `status` on the wire.
+	//
+	// Examples: ready
 	Status ReadyStatus `json:"status"`
 
 	// SystemCapabilities Built-in capability states keyed by capability id.
 	SystemCapabilities map[string]any `json:"system_capabilities"`
 
-	// TraceVersion Examples: 1.0
+	// TraceVersion is `trace_version` on the wire.
+	//
+	// Examples: 1.0
 	TraceVersion string `json:"trace_version"`
 }
 
-// ReadyStatus Examples: ready
+// ReadyStatus is `status` on the wire.
+//
+// Examples: ready
 type ReadyStatus string
 
 // RefreshResult defines model for RefreshResult.
 type RefreshResult struct {
-	AccessToken      string    `json:"access_token"`
-	ExpiresAt        time.Time `json:"expires_at"`
-	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
-	RefreshToken     string    `json:"refresh_token"`
+	// AccessToken is `access_token` on the wire.
+	AccessToken string `json:"access_token"`
 
-	// TokenType Examples: Bearer
+	// ExpiresAt is `expires_at` on the wire.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// RefreshExpiresAt is `refresh_expires_at` on the wire.
+	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
+
+	// RefreshToken is `refresh_token` on the wire.
+	RefreshToken string `json:"refresh_token"`
+
+	// TokenType is `token_type` on the wire.
+	//
+	// Examples: Bearer
 	TokenType RefreshResultTokenType `json:"token_type"`
 }
 
-// RefreshResultTokenType Examples: Bearer
+// RefreshResultTokenType is `token_type` on the wire.
+//
+// Examples: Bearer
 type RefreshResultTokenType string
 
 // RegisterResult Token fields, `actor` and the grant ids are null for `public_user_only` registrations, which create only the User.
 type RegisterResult struct {
-	AccessToken           *string           `json:"access_token"`
-	Actor                 *ActorRef         `json:"actor"`
-	AvailableMembers      []AvailableMember `json:"available_members"`
-	BootstrapAdminGrantID *string           `json:"bootstrap_admin_grant_id"`
-	BootstrapSuperAdmin   bool              `json:"bootstrap_super_admin"`
-	ExpiresAt             *time.Time        `json:"expires_at"`
-	RefreshExpiresAt      *time.Time        `json:"refresh_expires_at"`
-	RefreshToken          *string           `json:"refresh_token"`
+	// AccessToken is `access_token` on the wire (null when not set).
+	AccessToken *string `json:"access_token"`
+
+	// Actor is `actor` on the wire (null when not set).
+	Actor *ActorRef `json:"actor"`
+
+	// AvailableMembers is `available_members` on the wire.
+	AvailableMembers []AvailableMember `json:"available_members"`
+
+	// BootstrapAdminGrantID is `bootstrap_admin_grant_id` on the wire (null when not set).
+	BootstrapAdminGrantID *string `json:"bootstrap_admin_grant_id"`
+
+	// BootstrapSuperAdmin is `bootstrap_super_admin` on the wire.
+	BootstrapSuperAdmin bool `json:"bootstrap_super_admin"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set).
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// RefreshExpiresAt is `refresh_expires_at` on the wire (null when not set).
+	RefreshExpiresAt *time.Time `json:"refresh_expires_at"`
+
+	// RefreshToken is `refresh_token` on the wire (null when not set).
+	RefreshToken *string `json:"refresh_token"`
 
 	// RegistrationMode Which registration path created the account.
-	RegistrationMode             RegistrationMode `json:"registration_mode"`
-	RegistrationRequiresApproval bool             `json:"registration_requires_approval"`
-	SpaceAdminGrantID            *string          `json:"space_admin_grant_id"`
-	TokenType                    *string          `json:"token_type"`
-	User                         UserSession      `json:"user"`
-	UserOnly                     bool             `json:"user_only"`
+	RegistrationMode RegistrationMode `json:"registration_mode"`
+
+	// RegistrationRequiresApproval is `registration_requires_approval` on the wire.
+	RegistrationRequiresApproval bool `json:"registration_requires_approval"`
+
+	// SpaceAdminGrantID is `space_admin_grant_id` on the wire (null when not set).
+	SpaceAdminGrantID *string `json:"space_admin_grant_id"`
+
+	// TokenType is `token_type` on the wire (null when not set).
+	TokenType *string `json:"token_type"`
+
+	// User is `user` on the wire.
+	User UserSession `json:"user"`
+
+	// UserOnly is `user_only` on the wire.
+	UserOnly bool `json:"user_only"`
 }
 
 // RegistrationMode Which registration path created the account.
@@ -1566,40 +2210,76 @@ type RegistrationMode string
 
 // Resource A protected resource record.
 type Resource struct {
-	CreatedAt   time.Time  `json:"created_at"`
-	DeletedAt   *time.Time `json:"deleted_at"`
-	DisplayName *string    `json:"display_name"`
-	ExternalID  *string    `json:"external_id"`
-	GroupID     *string    `json:"group_id"`
-	GroupPath   *string    `json:"group_path"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// ID Examples: invoice_001
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// DisplayName is `display_name` on the wire (null when not set).
+	DisplayName *string `json:"display_name"`
+
+	// ExternalID is `external_id` on the wire (null when not set).
+	ExternalID *string `json:"external_id"`
+
+	// GroupID is `group_id` on the wire (null when not set).
+	GroupID *string `json:"group_id"`
+
+	// GroupPath is `group_path` on the wire (null when not set).
+	GroupPath *string `json:"group_path"`
+
+	// ID is `id` on the wire.
+	//
+	// Examples: invoice_001
 	ID string `json:"id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata               map[string]any `json:"metadata"`
-	OwnerMemberDisplayName *string        `json:"owner_member_display_name"`
-	OwnerMemberID          *string        `json:"owner_member_id"`
+	Metadata map[string]any `json:"metadata"`
 
-	// ResourceType Examples: invoice
+	// OwnerMemberDisplayName is `owner_member_display_name` on the wire (null when not set).
+	OwnerMemberDisplayName *string `json:"owner_member_display_name"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set).
+	OwnerMemberID *string `json:"owner_member_id"`
+
+	// ResourceType is `resource_type` on the wire.
+	//
+	// Examples: invoice
 	ResourceType string `json:"resource_type"`
-	SpaceID      string `json:"space_id"`
-	SpaceName    string `json:"space_name"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
+
+	// SpaceName is `space_name` on the wire.
+	SpaceName string `json:"space_name"`
 
 	// Status Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
-	Status     ResourceStatus `json:"status"`
-	UpdatedAt  time.Time      `json:"updated_at"`
-	Visibility *string        `json:"visibility"`
+	Status ResourceStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Visibility is `visibility` on the wire (null when not set).
+	Visibility *string `json:"visibility"`
 }
 
 // ResourceAction defines model for ResourceAction.
 type ResourceAction struct {
-	AuditDefault bool    `json:"audit_default"`
-	Description  *string `json:"description"`
-	DisplayName  string  `json:"display_name"`
-	ID           string  `json:"id"`
+	// AuditDefault is `audit_default` on the wire.
+	AuditDefault bool `json:"audit_default"`
 
-	// Key Examples: approve
+	// Description is `description` on the wire (null when not set).
+	Description *string `json:"description"`
+
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Key is `key` on the wire.
+	//
+	// Examples: approve
 	Key string `json:"key"`
 
 	// Metadata Free-form JSON object owned by the caller.
@@ -1614,11 +2294,20 @@ type ResourceAction struct {
 
 // ResourceActionMutationInput defines model for ResourceActionMutationInput.
 type ResourceActionMutationInput struct {
-	AuditDefault *bool   `json:"audit_default,omitempty"`
-	Description  *string `json:"description,omitempty"`
-	DisplayName  string  `json:"display_name,omitempty"`
-	ID           string  `json:"id,omitempty"`
-	Key          string  `json:"key"`
+	// AuditDefault is `audit_default` on the wire (null when not set, optional).
+	AuditDefault *bool `json:"audit_default,omitempty"`
+
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName is `display_name` on the wire (optional).
+	DisplayName string `json:"display_name,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// Key is `key` on the wire.
+	Key string `json:"key"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
@@ -1630,42 +2319,79 @@ type ResourceActionMutationInput struct {
 // ResourceCreateInput defines model for ResourceCreateInput.
 type ResourceCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	ExternalID  *string       `json:"external_id,omitempty"`
-	GroupID     *string       `json:"group_id,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// ExternalID is `external_id` on the wire (null when not set, optional).
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID *string        `json:"owner_member_id,omitempty"`
-	ResourceType  string         `json:"resource_type"`
-	SpaceID       string         `json:"space_id"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set, optional).
+	OwnerMemberID *string `json:"owner_member_id,omitempty"`
+
+	// ResourceType is `resource_type` on the wire.
+	ResourceType string `json:"resource_type"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
-	Status     ResourceStatus `json:"status,omitempty"`
-	Visibility *string        `json:"visibility,omitempty"`
+	Status ResourceStatus `json:"status,omitempty"`
+
+	// Visibility is `visibility` on the wire (null when not set, optional).
+	Visibility *string `json:"visibility,omitempty"`
 }
 
 // ResourceMapping defines model for ResourceMapping.
 type ResourceMapping struct {
-	CreatedAt   time.Time `json:"created_at"`
-	DisplayName string    `json:"display_name"`
-	GroupField  *string   `json:"group_field"`
-	ID          string    `json:"id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// IDField Examples: id
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// GroupField is `group_field` on the wire (null when not set).
+	GroupField *string `json:"group_field"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// IDField is `id_field` on the wire.
+	//
+	// Examples: id
 	IDField string `json:"id_field"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata         map[string]any `json:"metadata"`
-	MetadataField    *string        `json:"metadata_field"`
-	OwnerMemberField *string        `json:"owner_member_field"`
-	ResourceType     string         `json:"resource_type"`
-	ResourceTypeID   string         `json:"resource_type_id"`
-	Source           string         `json:"source"`
+	Metadata map[string]any `json:"metadata"`
 
-	// SpaceField Examples: space_id
+	// MetadataField is `metadata_field` on the wire (null when not set).
+	MetadataField *string `json:"metadata_field"`
+
+	// OwnerMemberField is `owner_member_field` on the wire (null when not set).
+	OwnerMemberField *string `json:"owner_member_field"`
+
+	// ResourceType is `resource_type` on the wire.
+	ResourceType string `json:"resource_type"`
+
+	// ResourceTypeID is `resource_type_id` on the wire.
+	ResourceTypeID string `json:"resource_type_id"`
+
+	// Source is `source` on the wire.
+	Source string `json:"source"`
+
+	// SpaceField is `space_field` on the wire.
+	//
+	// Examples: space_id
 	SpaceField string `json:"space_field"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
@@ -1674,51 +2400,88 @@ type ResourceMapping struct {
 	// StorageKind Where mapped resources live. Only the built-in resources table is supported.
 	StorageKind StorageKind `json:"storage_kind"`
 
-	// TableName Examples: resources
-	TableName       *string   `json:"table_name"`
-	UpdatedAt       time.Time `json:"updated_at"`
-	VisibilityField *string   `json:"visibility_field"`
+	// TableName is `table_name` on the wire (null when not set).
+	//
+	// Examples: resources
+	TableName *string `json:"table_name"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// VisibilityField is `visibility_field` on the wire (null when not set).
+	VisibilityField *string `json:"visibility_field"`
 }
 
 // ResourceMappingMutationInput defines model for ResourceMappingMutationInput.
 type ResourceMappingMutationInput struct {
+	// GroupField is `group_field` on the wire (null when not set, optional).
 	GroupField *string `json:"group_field,omitempty"`
-	ID         string  `json:"id,omitempty"`
-	IDField    string  `json:"id_field,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// IDField is `id_field` on the wire (optional).
+	IDField string `json:"id_field,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata         map[string]any `json:"metadata,omitempty"`
-	MetadataField    *string        `json:"metadata_field,omitempty"`
-	OwnerMemberField *string        `json:"owner_member_field,omitempty"`
-	SpaceField       string         `json:"space_field,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// MetadataField is `metadata_field` on the wire (null when not set, optional).
+	MetadataField *string `json:"metadata_field,omitempty"`
+
+	// OwnerMemberField is `owner_member_field` on the wire (null when not set, optional).
+	OwnerMemberField *string `json:"owner_member_field,omitempty"`
+
+	// SpaceField is `space_field` on the wire (optional).
+	SpaceField string `json:"space_field,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
 
 	// StorageKind Where mapped resources live. Only the built-in resources table is supported.
-	StorageKind     StorageKind `json:"storage_kind,omitempty"`
-	TableName       *string     `json:"table_name,omitempty"`
-	VisibilityField *string     `json:"visibility_field,omitempty"`
+	StorageKind StorageKind `json:"storage_kind,omitempty"`
+
+	// TableName is `table_name` on the wire (null when not set, optional).
+	TableName *string `json:"table_name,omitempty"`
+
+	// VisibilityField is `visibility_field` on the wire (null when not set, optional).
+	VisibilityField *string `json:"visibility_field,omitempty"`
 }
 
 // ResourceMutationInput defines model for ResourceMutationInput.
 type ResourceMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	ExternalID  *string       `json:"external_id,omitempty"`
-	GroupID     *string       `json:"group_id,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// ExternalID is `external_id` on the wire (null when not set, optional).
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID *string        `json:"owner_member_id,omitempty"`
-	ResourceType  string         `json:"resource_type,omitempty"`
-	SpaceID       string         `json:"space_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set, optional).
+	OwnerMemberID *string `json:"owner_member_id,omitempty"`
+
+	// ResourceType is `resource_type` on the wire (optional).
+	ResourceType string `json:"resource_type,omitempty"`
+
+	// SpaceID is `space_id` on the wire (optional).
+	SpaceID string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
-	Status     ResourceStatus `json:"status,omitempty"`
-	Visibility *string        `json:"visibility,omitempty"`
+	Status ResourceStatus `json:"status,omitempty"`
+
+	// Visibility is `visibility` on the wire (null when not set, optional).
+	Visibility *string `json:"visibility,omitempty"`
 }
 
 // ResourceStatus Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
@@ -1726,35 +2489,57 @@ type ResourceStatus string
 
 // ResourceType defines model for ResourceType.
 type ResourceType struct {
-	CreatedAt   time.Time `json:"created_at"`
-	Description *string   `json:"description"`
-	DisplayName string    `json:"display_name"`
-	ID          string    `json:"id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// Key Examples: invoice
+	// Description is `description` on the wire (null when not set).
+	Description *string `json:"description"`
+
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Key is `key` on the wire.
+	//
+	// Examples: invoice
 	Key string `json:"key"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata"`
 
-	// Source Examples: core
+	// Source is `source` on the wire.
+	//
+	// Examples: core
 	Source string `json:"source"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status EntityStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ResourceTypeMutationInput defines model for ResourceTypeMutationInput.
 type ResourceTypeMutationInput struct {
+	// Description is `description` on the wire (null when not set, optional).
 	Description *string `json:"description,omitempty"`
-	DisplayName string  `json:"display_name,omitempty"`
-	ID          string  `json:"id,omitempty"`
-	Key         string  `json:"key"`
+
+	// DisplayName is `display_name` on the wire (optional).
+	DisplayName string `json:"display_name,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// Key is `key` on the wire.
+	Key string `json:"key"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Source   string         `json:"source,omitempty"`
+
+	// Source is `source` on the wire (optional).
+	Source string `json:"source,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
@@ -1765,35 +2550,58 @@ type RiskLevel string
 
 // Role defines model for Role.
 type Role struct {
-	CreatedAt   time.Time  `json:"created_at"`
-	DeletedAt   *time.Time `json:"deleted_at"`
-	Description *string    `json:"description"`
-	ID          string     `json:"id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// Key Examples: finance_approver
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// Description is `description` on the wire (null when not set).
+	Description *string `json:"description"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Key is `key` on the wire.
+	//
+	// Examples: finance_approver
 	Key string `json:"key"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata"`
-	Name     string         `json:"name"`
-	SpaceID  string         `json:"space_id"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status EntityStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // RoleCreateInput defines model for RoleCreateInput.
 type RoleCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	Description *string       `json:"description,omitempty"`
-	ID          string        `json:"id,omitempty"`
-	Key         string        `json:"key"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// Key is `key` on the wire.
+	Key string `json:"key"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Name     string         `json:"name"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
@@ -1802,14 +2610,22 @@ type RoleCreateInput struct {
 // RoleMutationInput defines model for RoleMutationInput.
 type RoleMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	Description *string       `json:"description,omitempty"`
-	ID          string        `json:"id,omitempty"`
-	Key         string        `json:"key,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// Key is `key` on the wire (optional).
+	Key string `json:"key,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Name     string         `json:"name,omitempty"`
+
+	// Name is `name` on the wire (optional).
+	Name string `json:"name,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
@@ -1817,35 +2633,62 @@ type RoleMutationInput struct {
 
 // RolePermission Binding of a Permission to a Role.
 type RolePermission struct {
-	Action    string     `json:"action"`
-	CreatedAt time.Time  `json:"created_at"`
+	// Action is `action` on the wire.
+	Action string `json:"action"`
+
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
 	DeletedAt *time.Time `json:"deleted_at"`
-	ID        string     `json:"id"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata     map[string]any `json:"metadata"`
-	PermissionID string         `json:"permission_id"`
-	Resource     string         `json:"resource"`
-	RoleID       string         `json:"role_id"`
-	RoleKey      string         `json:"role_key"`
+	Metadata map[string]any `json:"metadata"`
+
+	// PermissionID is `permission_id` on the wire.
+	PermissionID string `json:"permission_id"`
+
+	// Resource is `resource` on the wire.
+	Resource string `json:"resource"`
+
+	// RoleID is `role_id` on the wire.
+	RoleID string `json:"role_id"`
+
+	// RoleKey is `role_key` on the wire.
+	RoleKey string `json:"role_key"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
-	Scope     Scope     `json:"scope"`
-	SpaceID   string    `json:"space_id"`
+	Scope Scope `json:"scope"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
+
+	// UpdatedAt is `updated_at` on the wire.
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // RolePermissionMutationInput defines model for RolePermissionMutationInput.
 type RolePermissionMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor        *ActorContext `json:"actor,omitempty"`
-	AuditSpaceID string        `json:"audit_space_id,omitempty"`
-	ID           string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// AuditSpaceID is `audit_space_id` on the wire (optional).
+	AuditSpaceID string `json:"audit_space_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata     map[string]any `json:"metadata,omitempty"`
-	PermissionID string         `json:"permission_id"`
-	RoleID       string         `json:"role_id"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// PermissionID is `permission_id` on the wire.
+	PermissionID string `json:"permission_id"`
+
+	// RoleID is `role_id` on the wire.
+	RoleID string `json:"role_id"`
 }
 
 // Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
@@ -1853,75 +2696,120 @@ type Scope string
 
 // Space A tenant boundary.
 type Space struct {
-	CreatedAt time.Time  `json:"created_at"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
 	DeletedAt *time.Time `json:"deleted_at"`
 
-	// ID Examples: space_acme
+	// ID is `id` on the wire.
+	//
+	// Examples: space_acme
 	ID string `json:"id"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata"`
 
-	// Name Examples: Acme
-	Name string  `json:"name"`
+	// Name is `name` on the wire.
+	//
+	// Examples: Acme
+	Name string `json:"name"`
+
+	// Slug is `slug` on the wire (null when not set).
 	Slug *string `json:"slug"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	Type      *string      `json:"type"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	Status EntityStatus `json:"status"`
+
+	// Type is `type` on the wire (null when not set).
+	Type *string `json:"type"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // SpaceCreateInput defines model for SpaceCreateInput.
 type SpaceCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
 	Actor *ActorContext `json:"actor,omitempty"`
-	ID    string        `json:"id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Name     string         `json:"name"`
-	Slug     *string        `json:"slug,omitempty"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// Slug is `slug` on the wire (null when not set, optional).
+	Slug *string `json:"slug,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
-	Type   *string      `json:"type,omitempty"`
+
+	// Type is `type` on the wire (null when not set, optional).
+	Type *string `json:"type,omitempty"`
 }
 
 // SpaceMutationInput defines model for SpaceMutationInput.
 type SpaceMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
 	Actor *ActorContext `json:"actor,omitempty"`
-	ID    string        `json:"id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Name     string         `json:"name,omitempty"`
-	Slug     *string        `json:"slug,omitempty"`
+
+	// Name is `name` on the wire (optional).
+	Name string `json:"name,omitempty"`
+
+	// Slug is `slug` on the wire (null when not set, optional).
+	Slug *string `json:"slug,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
 	Status EntityStatus `json:"status,omitempty"`
-	Type   *string      `json:"type,omitempty"`
+
+	// Type is `type` on the wire (null when not set, optional).
+	Type *string `json:"type,omitempty"`
 }
 
 // SpaceResourceCreateInput `space_id` defaults to the path's Space and must equal it when given.
 type SpaceResourceCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor       *ActorContext `json:"actor,omitempty"`
-	DisplayName *string       `json:"display_name,omitempty"`
-	ExternalID  *string       `json:"external_id,omitempty"`
-	GroupID     *string       `json:"group_id,omitempty"`
-	ID          string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// ExternalID is `external_id` on the wire (null when not set, optional).
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set, optional).
+	GroupID *string `json:"group_id,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID *string        `json:"owner_member_id,omitempty"`
-	ResourceType  string         `json:"resource_type"`
-	SpaceID       string         `json:"space_id,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set, optional).
+	OwnerMemberID *string `json:"owner_member_id,omitempty"`
+
+	// ResourceType is `resource_type` on the wire.
+	ResourceType string `json:"resource_type"`
+
+	// SpaceID is `space_id` on the wire (optional).
+	SpaceID string `json:"space_id,omitempty"`
 
 	// Status Lifecycle of a protected resource record (`deleted` is the Data Console soft delete).
-	Status     ResourceStatus `json:"status,omitempty"`
-	Visibility *string        `json:"visibility,omitempty"`
+	Status ResourceStatus `json:"status,omitempty"`
+
+	// Visibility is `visibility` on the wire (null when not set, optional).
+	Visibility *string `json:"visibility,omitempty"`
 }
 
 // StorageKind Where mapped resources live. Only the built-in resources table is supported.
@@ -1929,47 +2817,85 @@ type StorageKind string
 
 // SwitchMemberInput Either or both filter the session user's live bindings.
 type SwitchMemberInput struct {
-	MemberID     string `json:"member_id,omitempty"`
+	// MemberID is `member_id` on the wire (optional).
+	MemberID string `json:"member_id,omitempty"`
+
+	// UserMemberID is `user_member_id` on the wire (optional).
 	UserMemberID string `json:"user_member_id,omitempty"`
 }
 
 // TraceActor Actor snapshot; a part is null when it could not be loaded (ACTOR_NOT_FOUND).
 type TraceActor struct {
-	Member     *TraceMember     `json:"member"`
-	Space      *TraceSpace      `json:"space"`
-	User       *TraceUser       `json:"user"`
+	// Member is `member` on the wire (null when not set).
+	Member *TraceMember `json:"member"`
+
+	// Space is `space` on the wire (null when not set).
+	Space *TraceSpace `json:"space"`
+
+	// User is `user` on the wire (null when not set).
+	User *TraceUser `json:"user"`
+
+	// UserMember is `user_member` on the wire (null when not set).
 	UserMember *TraceUserMember `json:"user_member"`
 }
 
 // TraceCandidate defines model for TraceCandidate.
 type TraceCandidate struct {
-	MemberRoleSpaceID string          `json:"member_role_space_id"`
-	Permission        TracePermission `json:"permission"`
-	Role              TraceRole       `json:"role"`
-	ScopeAnchor       *TraceGroup     `json:"scope_anchor"`
-	ScopeCheck        TraceScopeCheck `json:"scope_check"`
+	// MemberRoleSpaceID is `member_role_space_id` on the wire.
+	MemberRoleSpaceID string `json:"member_role_space_id"`
+
+	// Permission is `permission` on the wire.
+	Permission TracePermission `json:"permission"`
+
+	// Role is `role` on the wire.
+	Role TraceRole `json:"role"`
+
+	// ScopeAnchor is `scope_anchor` on the wire (null when not set).
+	ScopeAnchor *TraceGroup `json:"scope_anchor"`
+
+	// ScopeCheck is `scope_check` on the wire.
+	ScopeCheck TraceScopeCheck `json:"scope_check"`
 }
 
 // TraceGroup defines model for TraceGroup.
 type TraceGroup struct {
-	ID      string `json:"id"`
-	Path    string `json:"path"`
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Path is `path` on the wire.
+	Path string `json:"path"`
+
+	// SpaceID is `space_id` on the wire.
 	SpaceID string `json:"space_id"`
-	Status  string `json:"status"`
+
+	// Status is `status` on the wire.
+	Status string `json:"status"`
 }
 
 // TraceMember defines model for TraceMember.
 type TraceMember struct {
+	// DisplayName is `display_name` on the wire.
 	DisplayName string `json:"display_name"`
-	ID          string `json:"id"`
-	SpaceID     string `json:"space_id"`
-	Status      string `json:"status"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
+
+	// Status is `status` on the wire.
+	Status string `json:"status"`
 }
 
 // TracePermission defines model for TracePermission.
 type TracePermission struct {
-	Action   string `json:"action"`
-	ID       string `json:"id"`
+	// Action is `action` on the wire.
+	Action string `json:"action"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Resource is `resource` on the wire.
 	Resource string `json:"resource"`
 
 	// Scope Reach of a permission. `group_tree` covers the anchor group and every descendant path (`finance` covers `finance.apac`, never `financeops`). `global` is reserved and never allows.
@@ -1978,226 +2904,442 @@ type TracePermission struct {
 
 // TraceRegistry Registry entries used; null parts mark a registry miss.
 type TraceRegistry struct {
-	Action       *TraceResourceAction  `json:"action"`
-	Mapping      *TraceResourceMapping `json:"mapping"`
-	ResourceType *TraceResourceType    `json:"resource_type"`
+	// Action is `action` on the wire (null when not set).
+	Action *TraceResourceAction `json:"action"`
+
+	// Mapping is `mapping` on the wire (null when not set).
+	Mapping *TraceResourceMapping `json:"mapping"`
+
+	// ResourceType is `resource_type` on the wire (null when not set).
+	ResourceType *TraceResourceType `json:"resource_type"`
 }
 
 // TraceRequest defines model for TraceRequest.
 type TraceRequest struct {
-	IP        *string `json:"ip,omitempty"`
+	// IP is `ip` on the wire (null when not set, optional).
+	IP *string `json:"ip,omitempty"`
+
+	// RequestID is `request_id` on the wire (null when not set, optional).
 	RequestID *string `json:"request_id,omitempty"`
+
+	// UserAgent is `user_agent` on the wire (null when not set, optional).
 	UserAgent *string `json:"user_agent,omitempty"`
 }
 
 // TraceResource defines model for TraceResource.
 type TraceResource struct {
-	DisplayName   *string        `json:"display_name,omitempty"`
-	ExternalID    *string        `json:"external_id,omitempty"`
-	GroupID       *string        `json:"group_id"`
-	GroupPath     *string        `json:"group_path,omitempty"`
-	ID            string         `json:"id"`
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	OwnerMemberID *string        `json:"owner_member_id"`
-	SpaceID       string         `json:"space_id"`
-	Status        *string        `json:"status,omitempty"`
-	Type          string         `json:"type"`
-	Visibility    *string        `json:"visibility,omitempty"`
+	// DisplayName is `display_name` on the wire (null when not set, optional).
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// ExternalID is `external_id` on the wire (null when not set, optional).
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// GroupID is `group_id` on the wire (null when not set).
+	GroupID *string `json:"group_id"`
+
+	// GroupPath is `group_path` on the wire (null when not set, optional).
+	GroupPath *string `json:"group_path,omitempty"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Metadata is `metadata` on the wire (null when not set, optional).
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// OwnerMemberID is `owner_member_id` on the wire (null when not set).
+	OwnerMemberID *string `json:"owner_member_id"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
+
+	// Status is `status` on the wire (null when not set, optional).
+	Status *string `json:"status,omitempty"`
+
+	// Type is `type` on the wire.
+	Type string `json:"type"`
+
+	// Visibility is `visibility` on the wire (null when not set, optional).
+	Visibility *string `json:"visibility,omitempty"`
 }
 
 // TraceResourceAction defines model for TraceResourceAction.
 type TraceResourceAction struct {
-	AuditDefault   bool           `json:"audit_default"`
-	Description    *string        `json:"description,omitempty"`
-	DisplayName    string         `json:"display_name"`
-	ID             string         `json:"id"`
-	Key            string         `json:"key"`
-	Metadata       map[string]any `json:"metadata,omitempty"`
-	ResourceTypeID string         `json:"resource_type_id"`
-	RiskLevel      string         `json:"risk_level"`
+	// AuditDefault is `audit_default` on the wire.
+	AuditDefault bool `json:"audit_default"`
+
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Key is `key` on the wire.
+	Key string `json:"key"`
+
+	// Metadata is `metadata` on the wire (null when not set, optional).
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// ResourceTypeID is `resource_type_id` on the wire.
+	ResourceTypeID string `json:"resource_type_id"`
+
+	// RiskLevel is `risk_level` on the wire.
+	RiskLevel string `json:"risk_level"`
 }
 
 // TraceResourceMapping defines model for TraceResourceMapping.
 type TraceResourceMapping struct {
-	GroupField       *string        `json:"group_field,omitempty"`
-	ID               string         `json:"id"`
-	IDField          string         `json:"id_field"`
-	Metadata         map[string]any `json:"metadata,omitempty"`
-	MetadataField    *string        `json:"metadata_field,omitempty"`
-	OwnerMemberField *string        `json:"owner_member_field,omitempty"`
-	ResourceTypeID   string         `json:"resource_type_id"`
-	SpaceField       string         `json:"space_field"`
-	Status           string         `json:"status"`
-	StorageKind      string         `json:"storage_kind"`
-	TableName        *string        `json:"table_name,omitempty"`
-	VisibilityField  *string        `json:"visibility_field,omitempty"`
+	// GroupField is `group_field` on the wire (null when not set, optional).
+	GroupField *string `json:"group_field,omitempty"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// IDField is `id_field` on the wire.
+	IDField string `json:"id_field"`
+
+	// Metadata is `metadata` on the wire (null when not set, optional).
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// MetadataField is `metadata_field` on the wire (null when not set, optional).
+	MetadataField *string `json:"metadata_field,omitempty"`
+
+	// OwnerMemberField is `owner_member_field` on the wire (null when not set, optional).
+	OwnerMemberField *string `json:"owner_member_field,omitempty"`
+
+	// ResourceTypeID is `resource_type_id` on the wire.
+	ResourceTypeID string `json:"resource_type_id"`
+
+	// SpaceField is `space_field` on the wire.
+	SpaceField string `json:"space_field"`
+
+	// Status is `status` on the wire.
+	Status string `json:"status"`
+
+	// StorageKind is `storage_kind` on the wire.
+	StorageKind string `json:"storage_kind"`
+
+	// TableName is `table_name` on the wire (null when not set, optional).
+	TableName *string `json:"table_name,omitempty"`
+
+	// VisibilityField is `visibility_field` on the wire (null when not set, optional).
+	VisibilityField *string `json:"visibility_field,omitempty"`
 }
 
 // TraceResourceType defines model for TraceResourceType.
 type TraceResourceType struct {
-	Description *string        `json:"description,omitempty"`
-	DisplayName string         `json:"display_name"`
-	ID          string         `json:"id"`
-	Key         string         `json:"key"`
-	Metadata    map[string]any `json:"metadata,omitempty"`
-	Source      string         `json:"source"`
-	Status      string         `json:"status"`
+	// Description is `description` on the wire (null when not set, optional).
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName is `display_name` on the wire.
+	DisplayName string `json:"display_name"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Key is `key` on the wire.
+	Key string `json:"key"`
+
+	// Metadata is `metadata` on the wire (null when not set, optional).
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// Source is `source` on the wire.
+	Source string `json:"source"`
+
+	// Status is `status` on the wire.
+	Status string `json:"status"`
 }
 
 // TraceRole defines model for TraceRole.
 type TraceRole struct {
-	ID      string `json:"id"`
-	Key     string `json:"key"`
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Key is `key` on the wire.
+	Key string `json:"key"`
+
+	// SpaceID is `space_id` on the wire.
 	SpaceID string `json:"space_id"`
 }
 
 // TraceScopeCheck defines model for TraceScopeCheck.
 type TraceScopeCheck struct {
+	// Covered is `covered` on the wire.
 	Covered bool `json:"covered"`
 
 	// DenyCode Why a decision denied. The first thirteen are the v1.0 engine codes; ACTOR_NOT_FOUND (actor ids unknown) and RESOURCE_NOT_FOUND (stored resource unknown or archived) are fail-closed denies that are audited like any other deny.
 	DenyCode DenyCode `json:"deny_code,omitempty"`
-	Reason   string   `json:"reason"`
-	Rule     string   `json:"rule"`
+
+	// Reason is `reason` on the wire.
+	Reason string `json:"reason"`
+
+	// Rule is `rule` on the wire.
+	Rule string `json:"rule"`
 }
 
 // TraceSpace defines model for TraceSpace.
 type TraceSpace struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Name is `name` on the wire.
+	Name string `json:"name"`
+
+	// Status is `status` on the wire.
 	Status string `json:"status"`
 }
 
 // TraceTarget Target snapshot; `resource` is null when it could not be loaded, `group` when it has none.
 type TraceTarget struct {
-	Group    *TraceGroup    `json:"group"`
+	// Group is `group` on the wire (null when not set).
+	Group *TraceGroup `json:"group"`
+
+	// Resource is `resource` on the wire (null when not set).
 	Resource *TraceResource `json:"resource"`
 }
 
 // TraceUser defines model for TraceUser.
 type TraceUser struct {
-	Email  *string `json:"email,omitempty"`
-	ID     string  `json:"id"`
-	Status string  `json:"status"`
+	// Email is `email` on the wire (null when not set, optional).
+	Email *string `json:"email,omitempty"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// Status is `status` on the wire.
+	Status string `json:"status"`
 }
 
 // TraceUserMember defines model for TraceUserMember.
 type TraceUserMember struct {
-	ExpiresAt    *time.Time `json:"expires_at"`
-	ID           string     `json:"id"`
-	IsPrimary    bool       `json:"is_primary"`
-	MemberID     string     `json:"member_id"`
-	RelationType string     `json:"relation_type"`
-	SpaceID      string     `json:"space_id"`
-	Status       string     `json:"status"`
-	UserID       string     `json:"user_id"`
+	// ExpiresAt is `expires_at` on the wire (null when not set).
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// IsPrimary is `is_primary` on the wire.
+	IsPrimary bool `json:"is_primary"`
+
+	// MemberID is `member_id` on the wire.
+	MemberID string `json:"member_id"`
+
+	// RelationType is `relation_type` on the wire.
+	RelationType string `json:"relation_type"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
+
+	// Status is `status` on the wire.
+	Status string `json:"status"`
+
+	// UserID is `user_id` on the wire.
+	UserID string `json:"user_id"`
 }
 
 // User A login account. Password hashes are never returned.
 type User struct {
-	CreatedAt time.Time  `json:"created_at"`
-	DeletedAt *time.Time `json:"deleted_at"`
-	Email     string     `json:"email"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
 
-	// ID Examples: user_alice
-	ID          string     `json:"id"`
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// Email is `email` on the wire.
+	Email string `json:"email"`
+
+	// ID is `id` on the wire.
+	//
+	// Examples: user_alice
+	ID string `json:"id"`
+
+	// LastLoginAt is `last_login_at` on the wire (null when not set).
 	LastLoginAt *time.Time `json:"last_login_at"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata          map[string]any `json:"metadata"`
-	PasswordChangedAt *time.Time     `json:"password_changed_at"`
-	Phone             *string        `json:"phone"`
+	Metadata map[string]any `json:"metadata"`
+
+	// PasswordChangedAt is `password_changed_at` on the wire (null when not set).
+	PasswordChangedAt *time.Time `json:"password_changed_at"`
+
+	// Phone is `phone` on the wire (null when not set).
+	Phone *string `json:"phone"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status    EntityStatus `json:"status"`
-	UpdatedAt time.Time    `json:"updated_at"`
-	Username  *string      `json:"username"`
+	Status EntityStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Username is `username` on the wire (null when not set).
+	Username *string `json:"username"`
 }
 
 // UserCreateInput defines model for UserCreateInput.
 type UserCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor        *ActorContext `json:"actor,omitempty"`
-	AuditSpaceID string        `json:"audit_space_id,omitempty"`
-	Email        string        `json:"email"`
-	ID           string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// AuditSpaceID is `audit_space_id` on the wire (optional).
+	AuditSpaceID string `json:"audit_space_id,omitempty"`
+
+	// Email is `email` on the wire.
+	Email string `json:"email"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Password *string        `json:"password,omitempty"`
-	Phone    *string        `json:"phone,omitempty"`
+
+	// Password is `password` on the wire (null when not set, optional).
+	Password *string `json:"password,omitempty"`
+
+	// Phone is `phone` on the wire (null when not set, optional).
+	Phone *string `json:"phone,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status   EntityStatus `json:"status,omitempty"`
-	Username *string      `json:"username,omitempty"`
+	Status EntityStatus `json:"status,omitempty"`
+
+	// Username is `username` on the wire (null when not set, optional).
+	Username *string `json:"username,omitempty"`
 }
 
 // UserMember An explicit, revocable binding letting a User act as a Member.
 type UserMember struct {
-	CreatedAt         time.Time  `json:"created_at"`
-	DeletedAt         *time.Time `json:"deleted_at"`
-	Email             string     `json:"email"`
-	ExpiresAt         *time.Time `json:"expires_at"`
-	ID                string     `json:"id"`
-	IsPrimary         bool       `json:"is_primary"`
-	LinkedAt          *time.Time `json:"linked_at"`
-	LinkedByMemberID  *string    `json:"linked_by_member_id"`
-	MemberDisplayName string     `json:"member_display_name"`
-	MemberID          string     `json:"member_id"`
+	// CreatedAt is `created_at` on the wire.
+	CreatedAt time.Time `json:"created_at"`
+
+	// DeletedAt is `deleted_at` on the wire (null when not set).
+	DeletedAt *time.Time `json:"deleted_at"`
+
+	// Email is `email` on the wire.
+	Email string `json:"email"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set).
+	ExpiresAt *time.Time `json:"expires_at"`
+
+	// ID is `id` on the wire.
+	ID string `json:"id"`
+
+	// IsPrimary is `is_primary` on the wire.
+	IsPrimary bool `json:"is_primary"`
+
+	// LinkedAt is `linked_at` on the wire (null when not set).
+	LinkedAt *time.Time `json:"linked_at"`
+
+	// LinkedByMemberID is `linked_by_member_id` on the wire (null when not set).
+	LinkedByMemberID *string `json:"linked_by_member_id"`
+
+	// MemberDisplayName is `member_display_name` on the wire.
+	MemberDisplayName string `json:"member_display_name"`
+
+	// MemberID is `member_id` on the wire.
+	MemberID string `json:"member_id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata"`
-	RelationType  string         `json:"relation_type"`
-	RevokedAt     *time.Time     `json:"revoked_at"`
-	RevokedReason *string        `json:"revoked_reason"`
-	SpaceID       string         `json:"space_id"`
+	Metadata map[string]any `json:"metadata"`
+
+	// RelationType is `relation_type` on the wire.
+	RelationType string `json:"relation_type"`
+
+	// RevokedAt is `revoked_at` on the wire (null when not set).
+	RevokedAt *time.Time `json:"revoked_at"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set).
+	RevokedReason *string `json:"revoked_reason"`
+
+	// SpaceID is `space_id` on the wire.
+	SpaceID string `json:"space_id"`
 
 	// Status Lifecycle of a User-to-Member binding. Anything but `active` denies.
-	Status    UserMemberStatus `json:"status"`
-	UpdatedAt time.Time        `json:"updated_at"`
-	UserID    string           `json:"user_id"`
+	Status UserMemberStatus `json:"status"`
+
+	// UpdatedAt is `updated_at` on the wire.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// UserID is `user_id` on the wire.
+	UserID string `json:"user_id"`
 }
 
 // UserMemberCreateInput defines model for UserMemberCreateInput.
 type UserMemberCreateInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor            *ActorContext `json:"actor,omitempty"`
-	ExpiresAt        *time.Time    `json:"expires_at,omitempty"`
-	ID               string        `json:"id,omitempty"`
-	IsPrimary        *bool         `json:"is_primary,omitempty"`
-	LinkedAt         *time.Time    `json:"linked_at,omitempty"`
-	LinkedByMemberID *string       `json:"linked_by_member_id,omitempty"`
-	MemberID         string        `json:"member_id"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set, optional).
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// IsPrimary is `is_primary` on the wire (null when not set, optional).
+	IsPrimary *bool `json:"is_primary,omitempty"`
+
+	// LinkedAt is `linked_at` on the wire (null when not set, optional).
+	LinkedAt *time.Time `json:"linked_at,omitempty"`
+
+	// LinkedByMemberID is `linked_by_member_id` on the wire (null when not set, optional).
+	LinkedByMemberID *string `json:"linked_by_member_id,omitempty"`
+
+	// MemberID is `member_id` on the wire.
+	MemberID string `json:"member_id"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	RelationType  string         `json:"relation_type,omitempty"`
-	RevokedReason *string        `json:"revoked_reason,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// RelationType is `relation_type` on the wire (optional).
+	RelationType string `json:"relation_type,omitempty"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set, optional).
+	RevokedReason *string `json:"revoked_reason,omitempty"`
 
 	// Status Lifecycle of a User-to-Member binding. Anything but `active` denies.
 	Status UserMemberStatus `json:"status,omitempty"`
-	UserID string           `json:"user_id"`
+
+	// UserID is `user_id` on the wire.
+	UserID string `json:"user_id"`
 }
 
 // UserMemberMutationInput defines model for UserMemberMutationInput.
 type UserMemberMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor            *ActorContext `json:"actor,omitempty"`
-	ExpiresAt        *time.Time    `json:"expires_at,omitempty"`
-	ID               string        `json:"id,omitempty"`
-	IsPrimary        *bool         `json:"is_primary,omitempty"`
-	LinkedAt         *time.Time    `json:"linked_at,omitempty"`
-	LinkedByMemberID *string       `json:"linked_by_member_id,omitempty"`
-	MemberID         string        `json:"member_id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// ExpiresAt is `expires_at` on the wire (null when not set, optional).
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
+
+	// IsPrimary is `is_primary` on the wire (null when not set, optional).
+	IsPrimary *bool `json:"is_primary,omitempty"`
+
+	// LinkedAt is `linked_at` on the wire (null when not set, optional).
+	LinkedAt *time.Time `json:"linked_at,omitempty"`
+
+	// LinkedByMemberID is `linked_by_member_id` on the wire (null when not set, optional).
+	LinkedByMemberID *string `json:"linked_by_member_id,omitempty"`
+
+	// MemberID is `member_id` on the wire (optional).
+	MemberID string `json:"member_id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	RelationType  string         `json:"relation_type,omitempty"`
-	RevokedReason *string        `json:"revoked_reason,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"`
+
+	// RelationType is `relation_type` on the wire (optional).
+	RelationType string `json:"relation_type,omitempty"`
+
+	// RevokedReason is `revoked_reason` on the wire (null when not set, optional).
+	RevokedReason *string `json:"revoked_reason,omitempty"`
 
 	// Status Lifecycle of a User-to-Member binding. Anything but `active` denies.
 	Status UserMemberStatus `json:"status,omitempty"`
-	UserID string           `json:"user_id,omitempty"`
+
+	// UserID is `user_id` on the wire (optional).
+	UserID string `json:"user_id,omitempty"`
 }
 
 // UserMemberStatus Lifecycle of a User-to-Member binding. Anything but `active` denies.
@@ -2206,27 +3348,43 @@ type UserMemberStatus string
 // UserMutationInput defines model for UserMutationInput.
 type UserMutationInput struct {
 	// Actor Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
-	Actor        *ActorContext `json:"actor,omitempty"`
-	AuditSpaceID string        `json:"audit_space_id,omitempty"`
-	Email        string        `json:"email,omitempty"`
-	ID           string        `json:"id,omitempty"`
+	Actor *ActorContext `json:"actor,omitempty"`
+
+	// AuditSpaceID is `audit_space_id` on the wire (optional).
+	AuditSpaceID string `json:"audit_space_id,omitempty"`
+
+	// Email is `email` on the wire (optional).
+	Email string `json:"email,omitempty"`
+
+	// ID is `id` on the wire (optional).
+	ID string `json:"id,omitempty"`
 
 	// Metadata Free-form JSON object owned by the caller.
 	Metadata map[string]any `json:"metadata,omitempty"`
-	Password *string        `json:"password,omitempty"`
-	Phone    *string        `json:"phone,omitempty"`
+
+	// Password is `password` on the wire (null when not set, optional).
+	Password *string `json:"password,omitempty"`
+
+	// Phone is `phone` on the wire (null when not set, optional).
+	Phone *string `json:"phone,omitempty"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
-	Status   EntityStatus `json:"status,omitempty"`
-	Username *string      `json:"username,omitempty"`
+	Status EntityStatus `json:"status,omitempty"`
+
+	// Username is `username` on the wire (null when not set, optional).
+	Username *string `json:"username,omitempty"`
 }
 
 // UserSession defines model for UserSession.
 type UserSession struct {
-	// Email Examples: alice@example.com
+	// Email is `email` on the wire.
+	//
+	// Examples: alice@example.com
 	Email string `json:"email"`
 
-	// ID Examples: user_alice
+	// ID is `id` on the wire.
+	//
+	// Examples: user_alice
 	ID string `json:"id"`
 
 	// Status Lifecycle of users, spaces, groups, members, roles, permissions and registry entries.
@@ -2235,18 +3393,34 @@ type UserSession struct {
 
 // VersionResult defines model for VersionResult.
 type VersionResult struct {
-	// APIVersion Examples: v1
-	APIVersion string  `json:"api_version"`
-	BuildTime  *string `json:"build_time"`
+	// APIVersion is `api_version` on the wire.
+	//
+	// Examples: v1
+	APIVersion string `json:"api_version"`
 
-	// CoreVersion Examples: 1.0.0
-	CoreVersion             string `json:"core_version"`
-	ExpectedSchemaVersion   string `json:"expected_schema_version"`
-	PluginAPIVersion        string `json:"plugin_api_version,omitempty"`
+	// BuildTime is `build_time` on the wire (null when not set).
+	BuildTime *string `json:"build_time"`
+
+	// CoreVersion is `core_version` on the wire.
+	//
+	// Examples: 1.0.0
+	CoreVersion string `json:"core_version"`
+
+	// ExpectedSchemaVersion is `expected_schema_version` on the wire.
+	ExpectedSchemaVersion string `json:"expected_schema_version"`
+
+	// PluginAPIVersion is `plugin_api_version` on the wire (optional).
+	PluginAPIVersion string `json:"plugin_api_version,omitempty"`
+
+	// ResourceRegistryVersion is `resource_registry_version` on the wire (optional).
 	ResourceRegistryVersion string `json:"resource_registry_version,omitempty"`
-	SchemaVersion           string `json:"schema_version"`
 
-	// TraceVersion Examples: 1.0
+	// SchemaVersion is `schema_version` on the wire.
+	SchemaVersion string `json:"schema_version"`
+
+	// TraceVersion is `trace_version` on the wire.
+	//
+	// Examples: 1.0
 	TraceVersion string `json:"trace_version"`
 
 	// Version Core version (same value as `core_version`, kept for v1.0 clients).

@@ -278,7 +278,7 @@ function goShapedSpec(spec) {
       else if (k === "properties") {
         out.properties = {};
         const required = new Set(s.required ?? []);
-        for (const [name, prop] of Object.entries(v)) out.properties[name] = fixProperty(prop, required.has(name));
+        for (const [name, prop] of Object.entries(v)) out.properties[name] = fixProperty(prop, required.has(name), name);
       } else out[k] = fix(v);
     }
     if (out.properties && out.additionalProperties === true) delete out.additionalProperties;
@@ -296,8 +296,16 @@ function goShapedSpec(spec) {
     return out;
   };
 
-  const fixProperty = (prop, required) => {
+  const fixProperty = (prop, required, name) => {
     let p = fix(prop);
+    // Every exported field gets a doc comment: the wire name and what null/absence mean.
+    const target = prop.$ref ? schemas[refName(prop.$ref)] : prop.allOf?.[0]?.$ref ? schemas[refName(prop.allOf[0].$ref)] : null;
+    if (!prop.description && !target?.description) {
+      const notes = [];
+      if (nullableType(prop) || nullableOneOf(prop)) notes.push("null when not set");
+      if (!required) notes.push("optional");
+      p = { ...p, description: `is \`${name}\` on the wire${notes.length ? ` (${notes.join(", ")})` : ""}.` };
+    }
     const container = ["array", "object"].includes(baseType(p)) && !isObjectSchema(prop);
     if (container && nullableType(p)) p = { ...p, type: baseType(p) };
     const nullable = nullableType(p) || nullableOneOf(prop);
