@@ -395,8 +395,8 @@ function queryGoType(param) {
 function responseShape(spec, op, opId) {
   const code = Object.keys(op.responses).find((c) => c.startsWith("2"));
   const schema = op.responses[code]?.content?.["application/json"]?.schema;
-  if (!schema?.$ref) throw new Error(`${opId}: 2xx response is not a JSON envelope $ref`);
-  const env = spec.components.schemas[refName(schema.$ref)];
+  if (!schema) throw new Error(`${opId}: 2xx response has no JSON body`);
+  const env = schema.$ref ? spec.components.schemas[refName(schema.$ref)] : schema;
   const data = env?.properties?.data;
   if (!data) throw new Error(`${opId}: response envelope has no data`);
   const list = env.properties.pagination !== undefined;
@@ -504,7 +504,7 @@ function renderServices(spec) {
   }
   out.push(")\n");
   const body = out.join("\n");
-  const imports = ["context", "iter", "net/http", "net/url", "strconv", "time"].filter((imp) =>
+  const imports = ["context", "encoding/json", "iter", "net/http", "net/url", "strconv", "time"].filter((imp) =>
     new RegExp(`\\b${imp.split("/").pop()}\\.`).test(body),
   );
   const header = [
@@ -603,7 +603,38 @@ function renderParams(name, o) {
 
 // ---------------------------------------------------------------------------------------------
 
-const spec = parse(readFileSync(SPEC, "utf8"));
+/**
+ * Gives inline request bodies and inline envelope `data` objects a component name
+ * (`<OperationId>Input`, `<OperationId>Result`), so they become named Go types too.
+ */
+function hoistInlineSchemas(spec) {
+  const schemas = spec.components.schemas;
+  const named = (schema) => schema && !schema.$ref && (schema.type === "object" || schema.properties);
+  const hoist = (name, schema) => {
+    if (schemas[name]) throw new Error(`cannot name an inline schema ${name}: the name is taken`);
+    schemas[name] = schema;
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  for (const item of Object.values(spec.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const base = pascal(op.operationId);
+      const body = op.requestBody?.content?.["application/json"];
+      if (named(body?.schema)) body.schema = hoist(`${base}Input`, body.schema);
+      const code = Object.keys(op.responses ?? {}).find((c) => c.startsWith("2"));
+      const schema = op.responses?.[code]?.content?.["application/json"]?.schema;
+      const env = schema?.$ref ? schemas[refName(schema.$ref)] : schema;
+      const data = env?.properties?.data;
+      if (!data) continue;
+      if (named(data)) env.properties.data = hoist(`${base}Result`, data);
+      else if (data.type === "array" && named(data.items)) data.items = hoist(`${base}Item`, data.items);
+    }
+  }
+  return spec;
+}
+
+const spec = hoistInlineSchemas(parse(readFileSync(SPEC, "utf8")));
 const fresh = new Map([
   [TYPES, renderTypes(spec)],
   [SERVICES, renderServices(spec)],
