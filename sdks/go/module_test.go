@@ -39,7 +39,11 @@ func TestReadmeQuickStartInAFreshModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), m[1], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "run", ".")
+	args := []string{"run", "."}
+	if raceEnabled {
+		args = []string{"run", "-race", "."} // reuses the race-built standard library of this test binary
+	}
+	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PLYSTRA_BASE_URL="+baseURL, "GOFLAGS=-mod=mod", "GOWORK=off")
 	out, err := cmd.CombinedOutput()

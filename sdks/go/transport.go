@@ -284,6 +284,9 @@ func (t *transport) attempt(ctx context.Context, op operation, target string, pa
 
 // backoff is exponential with full jitter: uniform in [0, min(max, base·2^attempt)).
 func (t *transport) backoff(attempt int) time.Duration {
+	if t.backoffBase <= 0 {
+		return 0
+	}
 	ceiling := t.backoffBase << min(attempt, 30)
 	if ceiling > t.backoffMax || ceiling <= 0 {
 		ceiling = t.backoffMax
