@@ -251,8 +251,9 @@ function baseType(s) {
 /**
  * Rewrites the spec so oapi-codegen yields the Go surface we want, with no runtime dependency:
  * - schemas renamed to Go names; envelopes dropped (the transport unwraps `data` generically);
- * - pointers only where the contract allows null, and for optional objects and timestamps
- *   (whose zero value `omitempty` cannot leave out); other optional fields are plain values;
+ * - pointers only where the contract allows null, for optional objects and timestamps (whose
+ *   zero value `omitempty` cannot leave out) and for numbers and booleans with a non-zero
+ *   default; other optional fields are plain values;
  * - nullable arrays and maps are plain slices/maps (nil already reads as null);
  * - a non-null `oneOf` union becomes `json.RawMessage` (typed accessors are hand-written);
  * - `additionalProperties: true` beside declared properties is dropped (the decoder ignores
@@ -309,7 +310,9 @@ function goShapedSpec(spec) {
     const container = ["array", "object"].includes(baseType(p)) && !isObjectSchema(prop);
     if (container && nullableType(p)) p = { ...p, type: baseType(p) };
     const nullable = nullableType(p) || nullableOneOf(prop);
-    const pointer = nullable || isObjectSchema(prop) || p.format === "date-time" || isUnion(prop);
+    // A number or boolean whose default is not its zero value needs a pointer to send the zero.
+    const zeroMatters = ["boolean", "integer", "number"].includes(baseType(p)) && ![undefined, 0, false].includes(p.default);
+    const pointer = nullable || isObjectSchema(prop) || p.format === "date-time" || isUnion(prop) || zeroMatters;
     if (!required && !pointer) p = { ...p, "x-go-type-skip-optional-pointer": true };
     return p;
   };
