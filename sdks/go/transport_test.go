@@ -28,6 +28,7 @@ type fault struct {
 	status     int           // answer this status instead of proxying (0: proxy)
 	retryAfter string        // Retry-After header of that answer
 	delay      time.Duration // wait this long first (cut short when the client gives up)
+	drop       bool          // close the connection without answering
 }
 
 func newFaultProxy(t *testing.T) *faultProxy {
@@ -52,6 +53,13 @@ func newFaultProxy(t *testing.T) *faultProxy {
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if f.drop {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
 		}
 		if f.status != 0 {
 			if f.retryAfter != "" {
@@ -154,6 +162,29 @@ func TestRetryHonoursRetryAfterAndSparesNonIdempotentCalls(t *testing.T) {
 	}
 	if n := len(proxy.requests("/api/v1/version")); n != 2 {
 		t.Errorf("attempts with WithRetries(1) = %d, want 2", n)
+	}
+}
+
+func TestDroppedConnectionsRetryOnlyIdempotentCalls(t *testing.T) {
+	ctx := testContext(t)
+	proxy := newFaultProxy(t)
+	client := plystra.NewClient(proxy.URL, fastRetries())
+	proxy.inject("/api/v1/health", fault{drop: true})
+	if _, err := client.System.Health(ctx); err != nil {
+		t.Fatalf("GET after a dropped connection: %v", err)
+	}
+	if n := len(proxy.requests("/api/v1/health")); n != 2 {
+		t.Errorf("GET attempts = %d, want 2", n)
+	}
+
+	proxy.inject("/api/v1/auth/login", fault{drop: true})
+	_, err := client.Auth.Login(ctx, alice.email, alice.password)
+	var urlErr *url.Error
+	if !errors.As(err, &urlErr) || errors.As(err, new(*plystra.APIError)) {
+		t.Fatalf("POST on a dropped connection: got %v, want the network error", err)
+	}
+	if n := len(proxy.requests("/api/v1/auth/login")); n != 1 {
+		t.Errorf("POST attempts = %d, want 1 (it may have been applied)", n)
 	}
 }
 
