@@ -75,7 +75,8 @@ func WithRetryBackoff(base, max time.Duration) Option {
 
 // WithTokenChange registers a callback run after every change of the session tokens (login,
 // refresh, explicit or transparent, and logout or a refused refresh, which clear them), so callers
-// can persist them. It runs on the goroutine that made the change; keep it short.
+// can persist them. It may be called from any goroutine (a shared refresh runs on its own), so
+// make it safe for concurrent use, and keep it short: the change waits for it.
 func WithTokenChange(fn func(Tokens)) Option { return func(t *transport) { t.onTokenChange = fn } }
 
 // NewClient returns a client for the Core at baseURL (e.g. "http://localhost:8080"; a trailing
