@@ -1,6 +1,7 @@
 package plystra_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -218,10 +219,39 @@ func TestServicesBuildAModelThatDecides(t *testing.T) {
 		t.Errorf("MutationTrace: %+v, %v", tr, err)
 	}
 
+	// An admin grant for Carol in her space: created, read back, revoked.
+	ag, err := c.Admin.CreateGrant(ctx, plystra.AdminGrantCreateInput{
+		UserID: user.ID, Level: plystra.AdminGrantLevelSpaceAdmin, SpaceID: plystra.Ptr(space.ID), PermissionKey: "members:read",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Admin.GetGrant(ctx, ag.ID); err != nil || got.PermissionKey != "members:read" {
+		t.Errorf("Admin.GetGrant: %+v, %v", got, err)
+	}
+	if got, err := c.Admin.RevokeGrant(ctx, ag.ID, &plystra.AdminGrantMutationInput{RevokedReason: plystra.Ptr("test done")}); err != nil || got.Status != plystra.GrantStatusRevoked {
+		t.Errorf("Admin.RevokeGrant: %+v, %v", got, err)
+	}
+
 	if u, err := c.Users.Disable(ctx, user.ID, nil); err != nil || u.Status != plystra.EntityStatusDisabled {
 		t.Errorf("Users.Disable: %+v, %v", u, err)
 	}
 	if u, err := c.Users.Restore(ctx, user.ID, nil); err != nil || u.Status != plystra.EntityStatusActive {
 		t.Errorf("Users.Restore: %+v, %v", u, err)
+	}
+}
+
+// Routes that are off by default answer with their documented refusals, as typed errors.
+func TestDisabledFeaturesAreTypedRefusals(t *testing.T) {
+	ctx := testContext(t)
+	c := aliceClient(t)
+	var apiErr *plystra.APIError
+	_, err := c.Auth.Register(ctx, plystra.AuthRegisterInput{Email: unique("reg") + "@example.com", Password: "a long enough passphrase"})
+	if !errors.As(err, &apiErr) || apiErr.Code != plystra.ErrorCodeRegistrationDisabled || !plystra.IsForbidden(err) {
+		t.Errorf("Register: got %v, want 403 REGISTRATION_DISABLED", err)
+	}
+	_, err = c.Data.Tables(ctx, nil)
+	if !errors.As(err, &apiErr) || apiErr.Code != plystra.ErrorCodeFeatureDisabled || !plystra.IsNotFound(err) {
+		t.Errorf("Data.Tables: got %v, want 404 FEATURE_DISABLED", err)
 	}
 }
