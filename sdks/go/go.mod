@@ -1,0 +1,3 @@
+module github.com/plystra/go-plystra
+
+go 1.23
