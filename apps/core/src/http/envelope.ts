@@ -7,9 +7,21 @@ export interface Pagination {
   has_more: boolean;
 }
 
+/**
+ * A JSON response with its Content-Length set, so the request log can record `bytes` (Hono's
+ * `c.json` leaves the length to the server adapter, after the log middleware has run).
+ */
+export function json(c: Context<AppEnv>, value: unknown, status: number) {
+  const text = JSON.stringify(value);
+  return c.body(text, status as 200, {
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(text)),
+  });
+}
+
 /** `{data, request_id}` with the given status (200 unless a create). */
 export function ok<T>(c: Context<AppEnv>, data: T, status: 200 | 201 = 200) {
-  return c.json({ data, request_id: c.get("requestId") }, status);
+  return json(c, { data, request_id: c.get("requestId") }, status);
 }
 
 export function created<T>(c: Context<AppEnv>, data: T) {
@@ -18,5 +30,5 @@ export function created<T>(c: Context<AppEnv>, data: T) {
 
 /** `{data:[…], pagination, request_id}`. */
 export function page<T>(c: Context<AppEnv>, data: T[], pagination: Pagination) {
-  return c.json({ data, pagination, request_id: c.get("requestId") }, 200);
+  return json(c, { data, pagination, request_id: c.get("requestId") }, 200);
 }

@@ -298,9 +298,7 @@ export async function runCheck(
       audit_log_id: auditLogId,
     });
     if (!built.ok) {
-      throw new AppError("VALIDATION_FAILED", "Inline authorization context is invalid.", {
-        reason: built.reason,
-      });
+      throw validationError("(body)", built.reason, "Inline authorization context is invalid.");
     }
     requireInlineScopes(principal, inlineScopes, loaded.groups);
     ctx = built.context;
@@ -317,9 +315,7 @@ export async function runCheck(
       }
       const t = buildInlineTarget(proposed, requested);
       if (!t.ok) {
-        throw new AppError("VALIDATION_FAILED", "Inline authorization context is invalid.", {
-          reason: t.reason,
-        });
+        throw validationError("resource", t.reason, "Inline authorization context is invalid.");
       }
       requireInlineScopes(principal, inlineScopes, loaded.groups);
       target = { resource: t.resource, group: t.group };
