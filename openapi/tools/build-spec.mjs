@@ -127,6 +127,14 @@ const ENUMS = {
     description: "Where mapped resources live. Only the built-in resources table is supported.",
   },
   CredentialType: { values: ["session", "api_key"], description: "Kind of credential on the request." },
+  // A response-only widening of CredentialType for stored mutation traces (v1.0's trace is a free-form
+  // map, so no v1.0 client depends on a closed set here).
+  MutationCredentialType: {
+    values: ["session", "api_key", "cli", "anonymous"],
+    description:
+      "Who performed a management mutation: a session, an API key, `cli` (plystractl on the server host, " +
+      "no HTTP credential) or `anonymous` (a public route such as registration).",
+  },
   RegistrationMode: {
     values: ["ordinary", "bootstrap", "public_user_only"],
     description: "Which registration path created the account.",
@@ -451,7 +459,7 @@ schemas.ApiOpenAPIMutationTrace = obj(
 );
 schemas.ApiOpenAPIMutationTrace.properties.kind.enum = ["management_mutation"];
 schemas.ApiOpenAPIMutationActor = obj(
-  "credential_type:@CredentialType user_id:s? member_id:s? user_member_id:s? api_key_id:s?",
+  "credential_type:@MutationCredentialType user_id:s? member_id:s? user_member_id:s? api_key_id:s? session_id:s?",
   { description: "Credential that performed a management mutation.", extra: true },
 );
 schemas.ApiOpenAPIMutationTarget = obj("resource_type:s resource_id:s", { extra: true });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, validationError } from "./errors.ts";
+import { validationError } from "./errors.ts";
 import type { Pagination } from "./envelope.ts";
 
 export const DEFAULT_LIMIT = 50;

@@ -21,6 +21,7 @@ import type { Principal } from "../../http/types.ts";
 import { newId } from "../../lib/ids.ts";
 import { confirmKeyLiveness, keyLivenessPending } from "../../security/authenticate.ts";
 import { allows, hasInstanceReach, type Requirement } from "../../security/policy.ts";
+import { hasSecretKey, redact } from "../../lib/audit.ts";
 import { getAuditWriter } from "../audit/audit.writer.ts";
 import type { AuthzRequest } from "./authz.schemas.ts";
 import { listAvailableBindings } from "../actor/actor.repository.ts";
@@ -93,29 +94,9 @@ async function resolveSessionActor(
   };
 }
 
-const SECRET_KEY = /password|secret|token|api_?key|authorization|key_hash/i;
-
-function hasSecretKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasSecretKey);
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) if (SECRET_KEY.test(k) || hasSecretKey(v)) return true;
-  }
-  return false;
-}
-
-function stripSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripSecrets);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!SECRET_KEY.test(k)) out[k] = stripSecrets(v);
-    return out;
-  }
-  return value;
-}
-
 function cleanMetadata<T extends { metadata?: JsonObject | null } | null>(snap: T): T {
   if (snap?.metadata && hasSecretKey(snap.metadata)) {
-    return { ...snap, metadata: stripSecrets(snap.metadata) as JsonObject };
+    return { ...snap, metadata: redact(snap.metadata) as JsonObject };
   }
   return snap;
 }
