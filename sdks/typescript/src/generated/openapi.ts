@@ -2316,11 +2316,12 @@ export interface components {
         };
         /** @description Credential that performed a management mutation. */
         ApiOpenAPIMutationActor: {
-            credential_type: components["schemas"]["CredentialType"];
+            credential_type: components["schemas"]["MutationCredentialType"];
             user_id: string | null;
             member_id: string | null;
             user_member_id: string | null;
             api_key_id: string | null;
+            session_id: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -3158,6 +3159,11 @@ export interface components {
          * @enum {string}
          */
         GrantStatus: "active" | "revoked";
+        /**
+         * @description Who performed a management mutation: a session, an API key, `cli` (plystractl on the server host, no HTTP credential) or `anonymous` (a public route such as registration).
+         * @enum {string}
+         */
+        MutationCredentialType: "session" | "api_key" | "cli" | "anonymous";
         /**
          * @description Which registration path created the account.
          * @enum {string}
