@@ -361,6 +361,16 @@ schemas.ApiOpenAPIActorContextResponse = obj(
   { desc: { expires_at: "Expiry of the session's current access token." } },
 );
 
+schemas.ApiOpenAPIAuthMeSession = obj(
+  "active_space_id:s? active_member_id:s? active_user_member_id:s? expires_at:dt refresh_expires_at:dt",
+  { description: "The session's active actor selection and token expiries." },
+);
+schemas.ApiOpenAPIAuthMeResponse = obj(
+  "session_id:s user:@ApiOpenAPIUserSession session:@ApiOpenAPIAuthMeSession actor:@ApiOpenAPIActorRef? " +
+    "available_members:[@ApiOpenAPIAvailableMember]",
+  { desc: { actor: "The session's active actor; null when the user has no live Member binding." } },
+);
+
 // Management entities ---------------------------------------------------------------------------
 
 schemas.ApiOpenAPIUser = obj(
@@ -1147,6 +1157,21 @@ op({
     "Space, Member, binding and session; `ordinary` (registration token) creates the same minus the " +
     "super-admin grant; `public_user_only` creates just the User, without tokens. Duplicate email is " +
     "409 USER_CREATE_FAILED.",
+});
+
+op({
+  m: "get",
+  p: "/api/v1/auth/me",
+  id: "getAuthMe",
+  tag: "Auth",
+  sum: "Get the session's user and active actor",
+  auth: "bearer",
+  one: "ApiOpenAPIAuthMeResponse",
+  err: [401, 500],
+  desc:
+    "The bearer session's user, its active actor (null when the user has no live Member binding, " +
+    "unlike /actor/context which then answers 403) and the bindings it may switch to. 401 without a " +
+    "session; API keys are not sessions.",
 });
 
 // Actor
