@@ -5,7 +5,7 @@ import { createApp } from "../src/app.ts";
 import { seedDemo } from "../src/features/demo/demo.seed.ts";
 import { parseDateTime } from "../src/http/datetime.ts";
 import { createLogger } from "../src/lib/logger.ts";
-import { superAdminToken } from "./fixtures.ts";
+import { insertApiKey, superAdminToken } from "./fixtures.ts";
 import { createTestApp, type TestApp } from "./harness.ts";
 
 let t: TestApp;
@@ -130,6 +130,26 @@ describe("validation messages", () => {
     for (const res of [empty, missing, wrongType, long, login]) {
       expect(res.body.error.message).not.toMatch(/Too (small|big)|expected|Invalid input/);
     }
+  });
+
+  it("on /authz/check too: an empty resource_id must not be empty, a missing one is required", async () => {
+    const key = await insertApiKey(t, { level: "instance", permissionKeys: ["authz:check"] });
+    const actor = {
+      user_id: "user_alice",
+      member_id: "member_finance_reviewer",
+      user_member_id: "um_alice_finance_reviewer",
+      space_id: "space_acme",
+    };
+    const empty = await t.request("POST", "/api/v1/authz/check", {
+      apiKey: key,
+      body: { actor, resource_type: "invoice", resource_id: " ", action: "approve" },
+    });
+    expectValidation(empty, "resource_id", "must not be empty");
+    const absent = await t.request("POST", "/api/v1/authz/check", {
+      apiKey: key,
+      body: { actor, resource_type: "invoice", action: "approve" },
+    });
+    expectValidation(absent, "resource_id", "is required");
   });
 
   it("unknown body fields, query parameters and a nameless ?=… all name the offender in the same shape", async () => {

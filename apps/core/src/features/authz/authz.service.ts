@@ -46,6 +46,11 @@ function present(v: string | null | undefined): v is string {
   return typeof v === "string" && v.trim() !== "";
 }
 
+/** A required field's 400: "is required" when absent, "must not be empty" when blank. */
+function missing(field: string, v: string | null | undefined) {
+  return validationError(field, typeof v === "string" ? "must not be empty" : "is required");
+}
+
 function scopeDenied(message?: string): AppError {
   return new AppError("ADMIN_PERMISSION_REQUIRED", message, { permission: PERMISSION });
 }
@@ -218,10 +223,10 @@ export async function runCheck(
   if (kind !== "pure") {
     if (!actor) {
       const a = bodyActor!;
-      if (!present(a.user_id)) throw validationError("actor.user_id", "is required");
-      if (!present(a.member_id)) throw validationError("actor.member_id", "is required");
-      if (!present(userMemberId)) throw validationError("actor.user_member_id", "is required");
-      if (!present(a.space_id)) throw validationError("actor.space_id", "is required");
+      if (!present(a.user_id)) throw missing("actor.user_id", a.user_id);
+      if (!present(a.member_id)) throw missing("actor.member_id", a.member_id);
+      if (!present(userMemberId)) throw missing("actor.user_member_id", userMemberId);
+      if (!present(a.space_id)) throw missing("actor.space_id", a.space_id);
       actor = {
         user_id: a.user_id,
         member_id: a.member_id,
@@ -229,10 +234,10 @@ export async function runCheck(
         space_id: a.space_id,
       };
     }
-    if (!present(requested.resource_type)) throw validationError("resource_type", "is required");
-    if (!present(requested.resource_id)) throw validationError("resource_id", "is required");
+    if (!present(requested.resource_type)) throw missing("resource_type", body.resource_type);
+    if (!present(requested.resource_id)) throw missing("resource_id", body.resource_id);
   } else if (!present(requested.resource_type)) {
-    throw validationError("resource_type", "is required");
+    throw missing("resource_type", body.resource_type);
   }
   const resourceType = requested.resource_type as string;
 
