@@ -127,6 +127,14 @@ const ENUMS = {
     description: "Where mapped resources live. Only the built-in resources table is supported.",
   },
   CredentialType: { values: ["session", "api_key"], description: "Kind of credential on the request." },
+  // A response-only widening of CredentialType for stored mutation traces (v1.0's trace is a free-form
+  // map, so no v1.0 client depends on a closed set here).
+  MutationCredentialType: {
+    values: ["session", "api_key", "cli", "anonymous"],
+    description:
+      "Who performed a management mutation: a session, an API key, `cli` (plystractl on the server host, " +
+      "no HTTP credential) or `anonymous` (a public route such as registration).",
+  },
   RegistrationMode: {
     values: ["ordinary", "bootstrap", "public_user_only"],
     description: "Which registration path created the account.",
@@ -353,6 +361,16 @@ schemas.ApiOpenAPIActorContextResponse = obj(
   { desc: { expires_at: "Expiry of the session's current access token." } },
 );
 
+schemas.ApiOpenAPIAuthMeSession = obj(
+  "active_space_id:s? active_member_id:s? active_user_member_id:s? expires_at:dt refresh_expires_at:dt",
+  { description: "The session's active actor selection and token expiries." },
+);
+schemas.ApiOpenAPIAuthMeResponse = obj(
+  "session_id:s user:@ApiOpenAPIUserSession session:@ApiOpenAPIAuthMeSession actor:@ApiOpenAPIActorRef? " +
+    "available_members:[@ApiOpenAPIAvailableMember]",
+  { desc: { actor: "The session's active actor; null when the user has no live Member binding." } },
+);
+
 // Management entities ---------------------------------------------------------------------------
 
 schemas.ApiOpenAPIUser = obj(
@@ -451,7 +469,7 @@ schemas.ApiOpenAPIMutationTrace = obj(
 );
 schemas.ApiOpenAPIMutationTrace.properties.kind.enum = ["management_mutation"];
 schemas.ApiOpenAPIMutationActor = obj(
-  "credential_type:@CredentialType user_id:s? member_id:s? user_member_id:s? api_key_id:s?",
+  "credential_type:@MutationCredentialType user_id:s? member_id:s? user_member_id:s? api_key_id:s? session_id:s?",
   { description: "Credential that performed a management mutation.", extra: true },
 );
 schemas.ApiOpenAPIMutationTarget = obj("resource_type:s resource_id:s", { extra: true });
@@ -1139,6 +1157,21 @@ op({
     "Space, Member, binding and session; `ordinary` (registration token) creates the same minus the " +
     "super-admin grant; `public_user_only` creates just the User, without tokens. Duplicate email is " +
     "409 USER_CREATE_FAILED.",
+});
+
+op({
+  m: "get",
+  p: "/api/v1/auth/me",
+  id: "getAuthMe",
+  tag: "Auth",
+  sum: "Get the session's user and active actor",
+  auth: "bearer",
+  one: "ApiOpenAPIAuthMeResponse",
+  err: [401, 500],
+  desc:
+    "The bearer session's user, its active actor (null when the user has no live Member binding, " +
+    "unlike /actor/context which then answers 403) and the bindings it may switch to. 401 without a " +
+    "session; API keys are not sessions.",
 });
 
 // Actor

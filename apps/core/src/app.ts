@@ -36,8 +36,17 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.notFound((c) => {
     compiled ??= patterns();
     const path = c.req.path;
-    const known = compiled.some((p) => p.re.test(path));
-    return renderError(c, new AppError(known ? "METHOD_NOT_ALLOWED" : "NOT_FOUND"), deps.config);
+    const methods = new Set(compiled.filter((p) => p.re.test(path)).map((p) => p.method));
+    if (methods.size === 0) return renderError(c, new AppError("NOT_FOUND"), deps.config);
+    // RFC 9110 §15.5.6: a 405 lists the methods the resource supports.
+    if (methods.has("GET")) methods.add("HEAD");
+    methods.add("OPTIONS");
+    const allow = [...methods].join(", ");
+    return renderError(
+      c,
+      new AppError("METHOD_NOT_ALLOWED", undefined, null, {}, { Allow: allow }),
+      deps.config,
+    );
   });
   app.onError(errorHandler(deps.config));
   return app;

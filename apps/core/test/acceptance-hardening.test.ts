@@ -72,7 +72,7 @@ describe("review hardening", () => {
   });
 
   it("behind trusted proxies the client IP is the rightmost untrusted X-Forwarded-For hop", async () => {
-    const proxied = await createTestApp({ env: { TRUSTED_PROXIES: "203.0.113.7,10.0.0.0/8" } });
+    const proxied = await createTestApp({ env: { TRUSTED_PROXIES: "203.0.113.7,10.0.0.0/8,2001:db8::/32" } });
     try {
       const out: Record<string, unknown>[] = [];
       const logger = createLogger(
@@ -84,7 +84,15 @@ describe("review hardening", () => {
         app.request(
           "/api/v1/health",
           { headers: { "x-forwarded-for": xff, "x-request-id": `rid-${out.length}-${xff}` } },
-          { incoming: { socket: { remoteAddress: peer, remotePort: 1, remoteFamily: "IPv4" } } },
+          {
+            incoming: {
+              socket: {
+                remoteAddress: peer,
+                remotePort: 1,
+                remoteFamily: peer.includes(":") ? "IPv6" : "IPv4",
+              },
+            },
+          },
         );
       const ipOf = async (xff: string, peer?: string) => {
         await from(xff, peer);
@@ -95,6 +103,10 @@ describe("review hardening", () => {
       expect(await ipOf("198.51.100.9")).toBe("198.51.100.9");
       // From an untrusted peer the header is not believed at all.
       expect(await ipOf("198.51.100.9", "192.0.2.50")).toBe("192.0.2.50");
+      // Behind an IPv6 load balancer (trusted by CIDR) clients keep their own addresses.
+      expect(await ipOf("2a00:1450::7, 2001:db8::9", "2001:db8::1")).toBe("2a00:1450::7");
+      expect(await ipOf("198.51.100.9", "2001:db8:0:1::2")).toBe("198.51.100.9");
+      expect(await ipOf("198.51.100.9", "2001:db9::1")).toBe("2001:db9::1");
     } finally {
       await proxied.close();
     }

@@ -34,7 +34,8 @@ export function accessLog(deps: Pick<Deps, "logger" | "metrics">): MiddlewareHan
       latency_ms: Math.round(latency * 100) / 100,
       remote_ip: c.get("clientIp"),
       user_agent: c.get("userAgent"),
-      bytes: Number(c.res.headers.get("content-length") ?? 0) || undefined,
+      // Every response body goes through envelope.json (or records its size), so this is exact.
+      bytes: c.get("responseBytes") ?? 0,
     };
     const errorCode = c.get("errorCode");
     if (errorCode) entry.error_code = errorCode;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Config } from "../config.ts";
-import { AppError } from "./errors.ts";
+import { json } from "./envelope.ts";
+import { AppError, validationError } from "./errors.ts";
 import type { AppEnv } from "./types.ts";
 
 /** Renders any AppError as the standard envelope. */
@@ -10,12 +11,13 @@ export function renderError(c: Context<AppEnv>, err: AppError, config: Pick<Conf
   c.header("X-Plystra-Error-Code", err.code);
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
   const details = err.status >= 500 && config.isProduction ? null : (err.details ?? null);
-  return c.json(
+  return json(
+    c,
     {
       error: { code: err.code, message: err.message, details, request_id: requestId, ...err.extra },
       request_id: requestId,
     },
-    err.status as 400,
+    err.status,
   );
 }
 
@@ -39,9 +41,7 @@ export function errorHandler(config: Config) {
     if (typeof pgCode === "string" && INPUT_DATA_ERRORS[pgCode]) {
       return renderError(
         c,
-        new AppError("VALIDATION_FAILED", `The request ${INPUT_DATA_ERRORS[pgCode]}.`, {
-          reason: INPUT_DATA_ERRORS[pgCode],
-        }),
+        validationError("(request)", INPUT_DATA_ERRORS[pgCode], `The request ${INPUT_DATA_ERRORS[pgCode]}.`),
         config,
       );
     }

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.ts";
 import { resolveEntityScope } from "../security/entity-scope.ts";
 import { allows, groupReachPaths, type Requirement } from "../security/policy.ts";
 import { assertKeyLive, authenticate, keyLivenessPending } from "../security/authenticate.ts";
-import { AppError } from "./errors.ts";
+import { AppError, validationError } from "./errors.ts";
 import { ROUTE_TABLE, type RouteRule } from "./route-table.ts";
 import type { AppEnv } from "./types.ts";
 
@@ -24,6 +24,15 @@ function compile(rules: RouteRule[]): CompiledRule[] {
   });
 }
 
+/** Percent-decodes one path segment; malformed encoding (`%ZZ`, a lone `%E2`) is a 400 naming it. */
+export function decodePathParam(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw validationError(name, "is not valid percent-encoding in the URL path");
+  }
+}
+
 /** Finds the table rule for a request; static segments win over params (`groups/tree`). */
 export function matchRoute(
   compiled: CompiledRule[],
@@ -39,7 +48,7 @@ export function matchRoute(
     if (!best || score > best.score) {
       const params: Record<string, string> = {};
       c.params.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1]);
+        params[name] = decodePathParam(name, m[i + 1]);
       });
       best = { rule: c.rule, params, score };
     }

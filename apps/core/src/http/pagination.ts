@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "./errors.ts";
+import { validationError } from "./errors.ts";
 import type { Pagination } from "./envelope.ts";
 
 export const DEFAULT_LIMIT = 50;
@@ -51,10 +51,7 @@ export function decodeCursor(
   } catch {
     /* fall through */
   }
-  throw new AppError("VALIDATION_FAILED", "cursor: is not a valid cursor for this list", {
-    field: "cursor",
-    reason: "invalid or issued by a different list",
-  });
+  throw validationError("cursor", "is not a valid cursor for this list");
 }
 
 /**

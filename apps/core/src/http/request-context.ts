@@ -1,5 +1,6 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
+import proxyaddr from "proxy-addr";
 import type { Config } from "../config.ts";
 import { newRequestId } from "../lib/ids.ts";
 import type { AppEnv } from "./types.ts";
@@ -13,38 +14,17 @@ export function resolveRequestId(incoming: string | undefined): string {
   return newRequestId();
 }
 
-function ipv4ToInt(ip: string): number | null {
-  const parts = ip.split(".");
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
-    n = n * 256 + Number(p);
-  }
-  return n;
-}
-
 function normaliseIp(ip: string): string {
   return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : ip;
 }
 
-/** True when `ip` equals an entry or falls inside an IPv4 CIDR entry of TRUSTED_PROXIES. */
-export function isTrustedProxy(ip: string, trusted: readonly string[]): boolean {
-  const addr = normaliseIp(ip);
-  for (const entry of trusted) {
-    if (!entry.includes("/")) {
-      if (normaliseIp(entry) === addr) return true;
-      continue;
-    }
-    const [net, bitsText] = entry.split("/");
-    const bits = Number(bitsText);
-    const a = ipv4ToInt(addr);
-    const b = ipv4ToInt(net);
-    if (a === null || b === null || !(bits >= 0 && bits <= 32)) continue;
-    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    if ((a & mask) >>> 0 === (b & mask) >>> 0) return true;
-  }
-  return false;
+/** `(address) → trusted?` for TRUSTED_PROXIES: IPv4 and IPv6 addresses and CIDR ranges (proxy-addr). */
+export type ProxyTrust = (address: string) => boolean;
+
+export function compileTrust(trusted: readonly string[]): ProxyTrust {
+  if (trusted.length === 0) return () => false;
+  const trust = proxyaddr.compile([...trusted]);
+  return (address) => trust(address, 0);
 }
 
 function socketIp(c: Context): string {
@@ -56,9 +36,9 @@ function socketIp(c: Context): string {
 }
 
 /** Client IP from the socket; forwarded headers only when the peer is a trusted proxy. */
-export function clientIp(c: Context, trusted: readonly string[]): string {
+export function clientIp(c: Context, isTrusted: ProxyTrust): string {
   const peer = socketIp(c);
-  if (peer && trusted.length && isTrustedProxy(peer, trusted)) {
+  if (peer && isTrusted(peer)) {
     // Walk X-Forwarded-For from the right (the hops our proxies appended) and take the first
     // address that is not one of our trusted proxies; entries left of it are client-controlled.
     const hops = (c.req.header("x-forwarded-for") ?? "")
@@ -66,7 +46,7 @@ export function clientIp(c: Context, trusted: readonly string[]): string {
       .map((s) => normaliseIp(s.trim()))
       .filter((s) => s.length > 0);
     for (let i = hops.length - 1; i >= 0; i--) {
-      if (!isTrustedProxy(hops[i], trusted)) return hops[i];
+      if (!isTrusted(hops[i])) return hops[i];
     }
     if (hops.length) return hops[0];
     const real = c.req.header("x-real-ip")?.trim();
@@ -77,10 +57,11 @@ export function clientIp(c: Context, trusted: readonly string[]): string {
 
 /** Request id, client IP and UA on the context; security headers and request id on the response. */
 export function requestContext(config: Config): MiddlewareHandler<AppEnv> {
+  const isTrusted = compileTrust(config.trustedProxies);
   return async (c, next) => {
     const requestId = resolveRequestId(c.req.header(config.requestIdHeader));
     c.set("requestId", requestId);
-    c.set("clientIp", clientIp(c, config.trustedProxies));
+    c.set("clientIp", clientIp(c, isTrusted));
     c.set("userAgent", c.req.header("user-agent") ?? "");
     await next();
     c.header(config.requestIdHeader, requestId);

@@ -69,6 +69,7 @@ export const ROUTE_TABLE: RouteRule[] = [
   pub("POST", "/api/v1/auth/login"),
   pub("POST", "/api/v1/auth/refresh"),
   pub("POST", "/api/v1/auth/logout"),
+  pub("GET", "/api/v1/auth/me"),
   pub("GET", "/api/v1/actor/context"),
   pub("POST", "/api/v1/actor/switch-member"),
   // Console

@@ -50,5 +50,7 @@ export interface AppEnv {
     auditLogId?: string;
     errorCode?: string;
     routePattern?: string;
+    /** Size of the response body, recorded by whoever wrote it (envelope.json). */
+    responseBytes?: number;
   };
 }

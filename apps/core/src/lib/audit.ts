@@ -3,7 +3,7 @@ import type { DB } from "@plystra/db";
 import type { Context } from "hono";
 import type { Kysely, Transaction } from "kysely";
 import type { Deps } from "../deps.ts";
-import type { AppEnv } from "../http/types.ts";
+import type { AppEnv, Principal } from "../http/types.ts";
 import { principalActor } from "../security/policy.ts";
 import { newId } from "./ids.ts";
 
@@ -55,15 +55,34 @@ export async function insertAuditRows(
   return values.map((v) => v.id);
 }
 
-const SECRET_KEY = /password|secret|token|key_hash|authorization/i;
+/**
+ * Key names that look like secrets. The one list for every audit row, decision traces and mutation
+ * traces alike: hash-chained rows can never be edited, so a secret that gets in stays forever.
+ */
+const SECRET_WORDS = /password|secret|token|api_?key|authorization|key_hash/i;
+/** Identifiers and display prefixes (`api_key_id`, `key_prefix`) name a secret but hold none. */
+const NOT_SECRET = /(_id|_ids|_prefix)$/i;
 
-/** Drops secret-looking keys (password_hash, token hashes, …) from a snapshot before it is audited. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_WORDS.test(key) && !NOT_SECRET.test(key);
+}
+
+/** True when any key (at any depth) of `value` looks like a secret. */
+export function hasSecretKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasSecretKey);
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) if (isSecretKey(k) || hasSecretKey(v)) return true;
+  }
+  return false;
+}
+
+/** Drops secret-looking keys (password_hash, token hashes, `stripe_api_key`, …) before a value is audited. */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!SECRET_KEY.test(k)) out[k] = redact(v);
+    for (const [k, v] of Object.entries(value)) if (!isSecretKey(k)) out[k] = redact(v);
     return out;
   }
   return value;
@@ -95,6 +114,60 @@ export interface MutationAudit {
   details?: Record<string, unknown>;
 }
 
+/** Who performed a management mutation (`ApiOpenAPIMutationActor`). */
+export interface MutationActor {
+  /** `cli` for plystractl; `anonymous` for public routes (registration) that carry no credential. */
+  credential_type: "session" | "api_key" | "cli" | "anonymous";
+  user_id: string | null;
+  member_id: string | null;
+  user_member_id: string | null;
+  api_key_id: string | null;
+  session_id: string | null;
+}
+
+/** The actor of a request's credential: the session's user and active Member, or the API key. */
+export function mutationActor(principal: Principal | undefined): MutationActor {
+  const who = principalActor(principal);
+  const session = principal?.kind === "session" ? principal : null;
+  return {
+    credential_type: principal?.kind ?? "anonymous",
+    user_id: who.user_id,
+    member_id: session?.activeMemberId ?? null,
+    user_member_id: session?.activeUserMemberId ?? null,
+    api_key_id: who.api_key_id,
+    session_id: session?.sessionId ?? null,
+  };
+}
+
+/**
+ * The stored trace of a management mutation, in the contract's `ApiOpenAPIMutationTrace` shape. The
+ * one builder for the HTTP API and plystractl; changes and details are redacted here.
+ */
+export function mutationTrace(m: {
+  actor: MutationActor;
+  request_id: string | null;
+  created_at: Date;
+  resource_type: string;
+  resource_id: string;
+  reason?: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  details?: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    trace_version: TRACE_VERSION,
+    kind: "management_mutation",
+    decision: "allow",
+    reason: m.reason ?? "Core management API mutation was accepted",
+    request_id: m.request_id,
+    actor: m.actor,
+    target: { resource_type: m.resource_type, resource_id: m.resource_id },
+    changes: diff(m.before ?? null, m.after ?? null),
+    details: redact(m.details ?? {}),
+    created_at: m.created_at.toISOString(),
+  };
+}
+
 /**
  * Writes the audit row for a management mutation, attributing the credential (user or API key).
  * Call it inside the mutation's transaction so both commit or neither does.
@@ -110,16 +183,14 @@ export async function recordMutation(
   c: Context<AppEnv>,
   m: MutationAudit,
 ): Promise<string> {
-  const principal = c.get("principal");
-  const who = principalActor(principal);
-  const changes = diff(m.before ?? null, m.after ?? null);
+  const actor = mutationActor(c.get("principal"));
   const [id] = await insertAuditRows(db, [
     {
       space_id: m.space_id,
-      actor_user_id: who.user_id,
-      actor_member_id: principal?.kind === "session" ? principal.activeMemberId : null,
-      actor_user_member_id: principal?.kind === "session" ? principal.activeUserMemberId : null,
-      actor_api_key_id: who.api_key_id,
+      actor_user_id: actor.user_id,
+      actor_member_id: actor.member_id,
+      actor_user_member_id: actor.user_member_id,
+      actor_api_key_id: actor.api_key_id,
       action: m.action,
       resource_type: m.resource_type,
       resource_id: m.resource_id,
@@ -127,22 +198,7 @@ export async function recordMutation(
       request_id: c.get("requestId"),
       ip_address: c.get("clientIp"),
       user_agent: c.get("userAgent"),
-      trace: {
-        trace_version: TRACE_VERSION,
-        kind: "management_mutation",
-        decision: "allow",
-        reason: "Core management API mutation was accepted",
-        request_id: c.get("requestId"),
-        actor: {
-          credential_type: principal?.kind ?? null,
-          user_id: who.user_id,
-          api_key_id: who.api_key_id,
-          session_id: principal?.kind === "session" ? principal.sessionId : null,
-        },
-        target: { resource_type: m.resource_type, resource_id: m.resource_id },
-        changes,
-        details: redact(m.details ?? {}),
-      },
+      trace: mutationTrace({ ...m, actor, request_id: c.get("requestId"), created_at: new Date() }),
     },
   ]);
   return id;

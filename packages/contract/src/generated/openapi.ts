@@ -252,6 +252,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the session's user and active actor
+         * @description The bearer session's user, its active actor (null when the user has no live Member binding, unlike /actor/context which then answers 403) and the bindings it may switch to. 401 without a session; API keys are not sessions.
+         */
+        get: operations["getAuthMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -1857,6 +1877,24 @@ export interface components {
         };
         /** @description Stored snapshot that explains the row without live data: a full decision for authorization rows, a mutation record for management rows. */
         ApiOpenAPIAuditTrace: components["schemas"]["ApiOpenAPIAuthzDecision"] | components["schemas"]["ApiOpenAPIMutationTrace"];
+        ApiOpenAPIAuthMeResponse: {
+            session_id: string;
+            user: components["schemas"]["ApiOpenAPIUserSession"];
+            session: components["schemas"]["ApiOpenAPIAuthMeSession"];
+            /** @description The session's active actor; null when the user has no live Member binding. */
+            actor: components["schemas"]["ApiOpenAPIActorRef"] | null;
+            available_members: components["schemas"]["ApiOpenAPIAvailableMember"][];
+        };
+        /** @description The session's active actor selection and token expiries. */
+        ApiOpenAPIAuthMeSession: {
+            active_space_id: string | null;
+            active_member_id: string | null;
+            active_user_member_id: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            refresh_expires_at: string;
+        };
         /** @description A decision. Allow and deny are both 200 responses; a deny is data, not an error. */
         ApiOpenAPIAuthzCheckResponse: {
             allow: boolean;
@@ -1973,6 +2011,11 @@ export interface components {
         };
         ApiOpenAPIEnvelopeAuditLogDetail: {
             data: components["schemas"]["ApiOpenAPIAuditLogDetail"];
+            /** @example req_01hzyj6b6q8 */
+            request_id: string;
+        };
+        ApiOpenAPIEnvelopeAuthMeResponse: {
+            data: components["schemas"]["ApiOpenAPIAuthMeResponse"];
             /** @example req_01hzyj6b6q8 */
             request_id: string;
         };
@@ -2316,11 +2359,12 @@ export interface components {
         };
         /** @description Credential that performed a management mutation. */
         ApiOpenAPIMutationActor: {
-            credential_type: components["schemas"]["CredentialType"];
+            credential_type: components["schemas"]["MutationCredentialType"];
             user_id: string | null;
             member_id: string | null;
             user_member_id: string | null;
             api_key_id: string | null;
+            session_id: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -3159,6 +3203,11 @@ export interface components {
          */
         GrantStatus: "active" | "revoked";
         /**
+         * @description Who performed a management mutation: a session, an API key, `cli` (plystractl on the server host, no HTTP credential) or `anonymous` (a public route such as registration).
+         * @enum {string}
+         */
+        MutationCredentialType: "session" | "api_key" | "cli" | "anonymous";
+        /**
          * @description Which registration path created the account.
          * @enum {string}
          */
@@ -3917,6 +3966,32 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAuthMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                "X-Request-ID"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiOpenAPIEnvelopeAuthMeResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };

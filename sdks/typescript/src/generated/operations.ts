@@ -38,6 +38,7 @@ export const OPERATIONS = {
   getAdminGrant: { method: "GET", path: "/api/v1/admin/grants/{admin_grant_id}" },
   getAdminMe: { method: "GET", path: "/api/v1/admin/me" },
   getAuditLog: { method: "GET", path: "/api/v1/audit/logs/{audit_log_id}" },
+  getAuthMe: { method: "GET", path: "/api/v1/auth/me" },
   getConsoleOverview: { method: "GET", path: "/api/v1/console/overview" },
   getDataRow: { method: "GET", path: "/api/v1/data/rows/{resource_type}/{resource_id}" },
   getGroup: { method: "GET", path: "/api/v1/spaces/{space_id}/groups/{group_id}" },

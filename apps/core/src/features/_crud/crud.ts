@@ -80,12 +80,19 @@ export function mapDbError(err: unknown, conflict: ErrorCode = "CONFLICT"): unkn
     });
   }
   if (code === "23503") {
-    return new AppError("VALIDATION_FAILED", "A referenced record does not exist.", {
-      field: fieldOf(detail),
-    });
+    const field = fieldOf(detail) ?? "(body)";
+    return validationError(
+      field,
+      "refers to a record that does not exist",
+      "A referenced record does not exist.",
+    );
   }
   if (code === "23514" || code === "22P02" || code === "22007" || code === "22008") {
-    return new AppError("VALIDATION_FAILED", "A field value is not acceptable.", { field: null });
+    return validationError(
+      "(body)",
+      "has a value that is not acceptable",
+      "A field value is not acceptable.",
+    );
   }
   return err;
 }

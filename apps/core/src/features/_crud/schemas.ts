@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateTimeField } from "../../http/datetime.ts";
 import { pageQuery } from "../../http/pagination.ts";
 
 /** Client-supplied ids are opaque but must be safe in a URL path segment. */
@@ -35,7 +36,8 @@ export const actorField = z
   })
   .optional();
 
-export const isoDateTime = z.iso.datetime({ offset: true, message: "must be an RFC 3339 date-time" });
+/** Every date-time field goes through the one RFC 3339 parser (string in, Date out). */
+export const isoDateTime = dateTimeField;
 
 /** A list query: `limit`, `cursor` plus the list's documented filters; anything else is a 400. */
 export function listQuery<S extends z.ZodRawShape>(filters: S) {

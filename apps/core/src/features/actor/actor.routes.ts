@@ -35,6 +35,36 @@ export const actorFeature: Feature = {
       };
     }
 
+    // Lives with the actor context it shares; unlike /actor/context it answers with a null actor
+    // instead of 403 when the user has no live binding.
+    app.get("/api/v1/auth/me", async (c) => {
+      const p = await requireSession(deps, c);
+      const [user, session, available] = await Promise.all([
+        deps.db
+          .selectFrom("users")
+          .select(["id", "email", "status"])
+          .where("id", "=", p.userId)
+          .executeTakeFirstOrThrow(),
+        findSession(deps.db, p.sessionId),
+        listAvailableBindings(deps, p.userId),
+      ]);
+      if (!session) throw new AppError("AUTHENTICATION_REQUIRED");
+      const active = pickActiveBinding(available, p.activeUserMemberId);
+      return ok(c, {
+        session_id: p.sessionId,
+        user,
+        session: {
+          active_space_id: active?.space_id ?? null,
+          active_member_id: active?.member_id ?? null,
+          active_user_member_id: active?.user_member_id ?? null,
+          expires_at: new Date(session.expires_at).toISOString(),
+          refresh_expires_at: new Date(session.refresh_expires_at).toISOString(),
+        },
+        actor: active ? toActorRef(active) : null,
+        available_members: available,
+      });
+    });
+
     app.get("/api/v1/actor/context", async (c) => {
       const p = await requireSession(deps, c);
       return ok(c, await context(p.sessionId, p.userId, p.activeUserMemberId));

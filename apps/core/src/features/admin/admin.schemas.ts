@@ -14,12 +14,12 @@ const nullableId = (field: string) =>
 
 export const createGrantBody = z.strictObject({
   id: clientId.optional(),
-  user_id: z.string({ message: "user_id is required" }).trim().min(1, "user_id is required"),
+  user_id: z.string().trim().min(1, "must not be empty"),
   member_id: nullableId("member_id"),
   space_id: nullableId("space_id"),
   group_id: nullableId("group_id"),
   level: levelEnum,
-  permission_key: z.string({ message: "permission_key is required" }),
+  permission_key: z.string(),
   status: z.literal("active", { message: "status of a new grant must be active" }).optional(),
   expires_at: expiresAtField,
   revoked_reason: z.null().optional(),

@@ -1,6 +1,6 @@
 import type { DB } from "@plystra/db";
 import { type Kysely, sql } from "kysely";
-import { insertAuditRows } from "../../lib/audit.ts";
+import { insertAuditRows, mutationTrace } from "../../lib/audit.ts";
 import { listAvailableBindings } from "../actor/actor.repository.ts";
 import { liveSuperAdminGrantIds, toAdminGrantDto } from "./admin.repository.ts";
 
@@ -101,16 +101,23 @@ export async function bootstrapSuperAdmin(
         request_id: null,
         ip_address: null,
         user_agent: "plystractl",
-        trace: {
-          trace_version: "1.0",
-          kind: "mutation",
-          decision: "allow",
+        trace: mutationTrace({
+          actor: {
+            credential_type: "cli",
+            user_id: null,
+            member_id: null,
+            user_member_id: null,
+            api_key_id: null,
+            session_id: null,
+          },
+          request_id: null,
+          created_at: now,
+          resource_type: "admin_grant",
+          resource_id: row.id,
           reason: "Instance super admin bootstrapped from the command line",
-          actor: { credential_type: "cli", user_id: null, api_key_id: null, session_id: null },
-          target: { resource_type: "admin_grant", resource_id: row.id },
-          changes: { before: null, after: toAdminGrantDto(row) },
+          after: toAdminGrantDto(row),
           details: { source: "plystractl admin bootstrap-super-admin" },
-        },
+        }),
       },
     ]);
     return { status: "created", grantId: row.id, memberId };

@@ -52,8 +52,9 @@ export async function resolveTargetScope(
 }
 
 /**
- * Trimmed and de-duplicated. The grammar is lower-case only, so `Users:read` is rejected rather
- * than silently rewritten. A 400 names the first invalid entry.
+ * Trimmed, lower-cased (keys are case-insensitive, as in v1.0: `Users:read` is stored as
+ * `users:read`) and de-duplicated. Malformed keys (`*:read`, `users:`, `a:b:c`) are a 400 naming
+ * the first invalid entry.
  */
 export function normalisePermissionKeys(
   keys: string[],
@@ -62,13 +63,10 @@ export function normalisePermissionKeys(
 ): string[] {
   const out: string[] = [];
   keys.forEach((raw, i) => {
-    const k = raw.trim();
+    const k = raw.trim().toLowerCase();
     if (!isValid(k)) {
       const name = field.endsWith("s") ? `${field}[${i}]` : field;
-      throw validationError(
-        name,
-        `"${raw}" is not a valid permission key (use * or lower-case domain:action)`,
-      );
+      throw validationError(name, `"${raw}" is not a valid permission key (use * or domain:action)`);
     }
     if (!out.includes(k)) out.push(k);
   });

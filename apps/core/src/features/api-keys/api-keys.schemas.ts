@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dateTimeField } from "../../http/datetime.ts";
 import { pageQuery } from "../../http/pagination.ts";
 
 const nullableId = (field: string) =>
@@ -19,14 +20,11 @@ export const metadataField = z
   .nullable()
   .optional();
 
-export const expiresAtField = z.iso
-  .datetime({ offset: true, message: "expires_at must be an RFC 3339 date-time" })
-  .nullable()
-  .optional();
+export const expiresAtField = dateTimeField.nullable().optional();
 
 export const createApiKeyBody = z.strictObject({
   id: clientId.optional(),
-  name: z.string({ message: "name is required" }).trim().min(1, "name is required").max(200),
+  name: z.string().trim().min(1, "must not be empty").max(200),
   level: z.enum(["instance", "space", "group"], { message: "level must be one of instance, space, group" }),
   space_id: nullableId("space_id"),
   group_id: nullableId("group_id"),

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { parseQuery } from "../../http/body.ts";
 import { ok, page } from "../../http/envelope.ts";
-import { AppError } from "../../http/errors.ts";
+import { AppError, validationError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import type { Feature } from "../index.ts";
@@ -48,10 +48,7 @@ async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
     filter.space_id = pathSpaceId;
   }
   if (filter.created_at_from && filter.created_at_to && filter.created_at_from > filter.created_at_to) {
-    throw new AppError("VALIDATION_FAILED", "created_at_from: must not be after created_at_to", {
-      field: "created_at_from",
-      reason: "after created_at_to",
-    });
+    throw validationError("created_at_from", "must not be after created_at_to");
   }
   const { items, pagination } = await listAuditLogs(deps.db, {
     filter,

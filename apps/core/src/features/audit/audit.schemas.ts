@@ -1,15 +1,7 @@
 import { DENY_CODES } from "@plystra/engine";
 import { z } from "zod";
+import { dateTimeField } from "../../http/datetime.ts";
 import { pageQuery } from "../../http/pagination.ts";
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-const instant = (field: string) =>
-  z
-    .string()
-    .refine((v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)), `${field} must be an RFC 3339 date-time`)
-    .transform((v) => new Date(v))
-    .optional();
 
 const id = z.string().min(1).optional();
 
@@ -28,6 +20,6 @@ export const auditListQuery = z.object({
     .refine((v) => (DENY_CODES as readonly string[]).includes(v), "deny_code is not a known deny code")
     .optional(),
   request_id: id,
-  created_at_from: instant("created_at_from"),
-  created_at_to: instant("created_at_to"),
+  created_at_from: dateTimeField.optional(),
+  created_at_to: dateTimeField.optional(),
 });

@@ -55,7 +55,7 @@ export const authzRequestSchema = z.strictObject({
   actor: actorSchema.nullish(),
   resource_type: str,
   resource_id: str,
-  action: z.string({ message: "action is required" }).min(1, "action is required"),
+  action: z.string().min(1, "must not be empty"),
   resource: resourceContextSchema.nullish(),
   grants: z.array(grantSchema).nullish(),
   explain: z.boolean().nullish(),

@@ -21,6 +21,7 @@ import type { Principal } from "../../http/types.ts";
 import { newId } from "../../lib/ids.ts";
 import { confirmKeyLiveness, keyLivenessPending } from "../../security/authenticate.ts";
 import { allows, hasInstanceReach, type Requirement } from "../../security/policy.ts";
+import { hasSecretKey, redact } from "../../lib/audit.ts";
 import { getAuditWriter } from "../audit/audit.writer.ts";
 import type { AuthzRequest } from "./authz.schemas.ts";
 import { listAvailableBindings } from "../actor/actor.repository.ts";
@@ -43,6 +44,11 @@ export interface CheckOutcome {
 
 function present(v: string | null | undefined): v is string {
   return typeof v === "string" && v.trim() !== "";
+}
+
+/** A required field's 400: "is required" when absent, "must not be empty" when blank. */
+function missing(field: string, v: string | null | undefined) {
+  return validationError(field, typeof v === "string" ? "must not be empty" : "is required");
 }
 
 function scopeDenied(message?: string): AppError {
@@ -93,29 +99,9 @@ async function resolveSessionActor(
   };
 }
 
-const SECRET_KEY = /password|secret|token|api_?key|authorization|key_hash/i;
-
-function hasSecretKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasSecretKey);
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) if (SECRET_KEY.test(k) || hasSecretKey(v)) return true;
-  }
-  return false;
-}
-
-function stripSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripSecrets);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!SECRET_KEY.test(k)) out[k] = stripSecrets(v);
-    return out;
-  }
-  return value;
-}
-
 function cleanMetadata<T extends { metadata?: JsonObject | null } | null>(snap: T): T {
   if (snap?.metadata && hasSecretKey(snap.metadata)) {
-    return { ...snap, metadata: stripSecrets(snap.metadata) as JsonObject };
+    return { ...snap, metadata: redact(snap.metadata) as JsonObject };
   }
   return snap;
 }
@@ -237,10 +223,10 @@ export async function runCheck(
   if (kind !== "pure") {
     if (!actor) {
       const a = bodyActor!;
-      if (!present(a.user_id)) throw validationError("actor.user_id", "is required");
-      if (!present(a.member_id)) throw validationError("actor.member_id", "is required");
-      if (!present(userMemberId)) throw validationError("actor.user_member_id", "is required");
-      if (!present(a.space_id)) throw validationError("actor.space_id", "is required");
+      if (!present(a.user_id)) throw missing("actor.user_id", a.user_id);
+      if (!present(a.member_id)) throw missing("actor.member_id", a.member_id);
+      if (!present(userMemberId)) throw missing("actor.user_member_id", userMemberId);
+      if (!present(a.space_id)) throw missing("actor.space_id", a.space_id);
       actor = {
         user_id: a.user_id,
         member_id: a.member_id,
@@ -248,10 +234,10 @@ export async function runCheck(
         space_id: a.space_id,
       };
     }
-    if (!present(requested.resource_type)) throw validationError("resource_type", "is required");
-    if (!present(requested.resource_id)) throw validationError("resource_id", "is required");
+    if (!present(requested.resource_type)) throw missing("resource_type", body.resource_type);
+    if (!present(requested.resource_id)) throw missing("resource_id", body.resource_id);
   } else if (!present(requested.resource_type)) {
-    throw validationError("resource_type", "is required");
+    throw missing("resource_type", body.resource_type);
   }
   const resourceType = requested.resource_type as string;
 
@@ -298,9 +284,7 @@ export async function runCheck(
       audit_log_id: auditLogId,
     });
     if (!built.ok) {
-      throw new AppError("VALIDATION_FAILED", "Inline authorization context is invalid.", {
-        reason: built.reason,
-      });
+      throw validationError("(body)", built.reason, "Inline authorization context is invalid.");
     }
     requireInlineScopes(principal, inlineScopes, loaded.groups);
     ctx = built.context;
@@ -317,9 +301,7 @@ export async function runCheck(
       }
       const t = buildInlineTarget(proposed, requested);
       if (!t.ok) {
-        throw new AppError("VALIDATION_FAILED", "Inline authorization context is invalid.", {
-          reason: t.reason,
-        });
+        throw validationError("resource", t.reason, "Inline authorization context is invalid.");
       }
       requireInlineScopes(principal, inlineScopes, loaded.groups);
       target = { resource: t.resource, group: t.group };

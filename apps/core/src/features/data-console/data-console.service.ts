@@ -65,13 +65,25 @@ async function authorize(
   );
   c.set("traceId", decision.trace_id);
   c.set("auditLogId", decision.audit.audit_log_id);
+  // The same correlation headers as /authz/check, on allows and denies alike.
+  const headers = {
+    "X-Plystra-Trace-ID": decision.trace_id,
+    "X-Plystra-Audit-Log-ID": decision.audit.audit_log_id,
+  };
   if (decision.decision !== "allow") {
-    throw new AppError("AUTHORIZATION_DENIED", decision.reason, null, {
-      deny_code: decision.deny_code,
-      trace_id: decision.trace_id,
-      audit_log_id: decision.audit.audit_log_id,
-    });
+    throw new AppError(
+      "AUTHORIZATION_DENIED",
+      decision.reason,
+      null,
+      {
+        deny_code: decision.deny_code,
+        trace_id: decision.trace_id,
+        audit_log_id: decision.audit.audit_log_id,
+      },
+      headers,
+    );
   }
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return decision;
 }
 

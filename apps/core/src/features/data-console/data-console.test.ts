@@ -92,6 +92,9 @@ describe("data console (preview)", () => {
       trace_id: expect.stringMatching(/^trace_/),
       audit_log_id: expect.stringMatching(/^audit_/),
     });
+    // Like /authz/check, a deny names its trace and audit row in headers too.
+    expect(denied.headers.get("x-plystra-trace-id")).toBe(denied.body.error.trace_id);
+    expect(denied.headers.get("x-plystra-audit-log-id")).toBe(denied.body.error.audit_log_id);
     const gone = await t.deps.db
       .selectFrom("resources")
       .select("id")

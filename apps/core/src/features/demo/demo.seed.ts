@@ -249,7 +249,7 @@ export async function seedDemo(
   });
 }
 
-/** Startup hook: seeds the demo in development unless PLYSTRA_DEMO_SEED=false; never in production. */
+/** Startup hook: seeds the demo when config.demoSeed (embedded DB by default, PLYSTRA_DEMO_SEED=true on PostgreSQL); never in production. */
 export async function demoSeedHook(deps: Deps): Promise<void> {
   if (!deps.config.demoSeed || deps.config.isProduction) return;
   await seedDemo(deps.db);

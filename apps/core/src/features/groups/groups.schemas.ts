@@ -12,7 +12,7 @@ import {
 /** A group name is one path segment: no dots. */
 const nameField = z
   .string()
-  .min(1, "is required")
+  .min(1, "must not be empty")
   .max(100)
   .regex(/^[A-Za-z0-9_-]+$/, "may contain only letters, digits, _ and - (it becomes a path segment)");
 

@@ -3,7 +3,7 @@ import { actorField, entityStatus, idField, listQuery, metadataField } from "../
 
 export const createMemberBody = z.strictObject({
   id: idField.optional(),
-  display_name: z.string().trim().min(1, "is required").max(200),
+  display_name: z.string().trim().min(1, "must not be empty").max(200),
   member_type: z.string().min(1).max(50).nullable().optional(),
   status: entityStatus.optional(),
   metadata: metadataField,

@@ -41,6 +41,7 @@ export const metricsFeature: Feature = {
       deps.metrics.dbPool.set({ state: "idle" }, pool.idle);
       deps.metrics.dbPool.set({ state: "waiting" }, pool.waiting);
       const body = await deps.metrics.registry.metrics();
+      c.set("responseBytes", Buffer.byteLength(body));
       return c.body(body, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
     });
   },

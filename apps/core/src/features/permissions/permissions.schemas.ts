@@ -14,7 +14,7 @@ export const scopeEnum = z.enum(["self", "group", "group_tree", "space", "global
 
 const token = z
   .string()
-  .min(1, "is required")
+  .min(1, "must not be empty")
   .max(100)
   .regex(/^[A-Za-z0-9_.:-]+$/, "may contain only letters, digits and _ . : -");
 

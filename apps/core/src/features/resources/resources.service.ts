@@ -125,6 +125,27 @@ export function createResource(
   });
 }
 
+/**
+ * Locks the row for the rest of the transaction and re-checks the caller's reach at the Group it is
+ * in now. The guard checked reach before the transaction began; a concurrent move may since have
+ * taken the row out of the caller's subtree, and without the lock one could still land after this.
+ */
+async function lockResource(
+  trx: Transaction<DB>,
+  c: Context<AppEnv>,
+  id: string,
+  spaceId: string,
+  permission: string,
+) {
+  await trx.selectFrom("resources").select("id").where("id", "=", id).forUpdate().execute();
+  const row = await getResource(trx, id, { spaceId });
+  const req = { permission, spaceId: row.space_id, groupId: row.group_id, groupPath: row.group_path };
+  if (!allows(c.get("principal"), req, false)) {
+    throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission });
+  }
+  return row;
+}
+
 /** Changes display fields, Group, owner, visibility, status or metadata; id, type and Space are fixed. */
 export function updateResource(
   deps: Deps,
@@ -135,7 +156,7 @@ export function updateResource(
   permission = "resources:manage",
 ) {
   return inTransaction(deps, async (trx) => {
-    const before = await getResource(trx, id, { spaceId });
+    const before = await lockResource(trx, c, id, spaceId, permission);
     immutable("id", before.id, body.id);
     immutable("resource_type", before.resource_type, body.resource_type);
     immutable("space_id", before.space_id, body.space_id);
@@ -193,7 +214,7 @@ export function updateResource(
 /** Archives a resource (idempotent). Archived resources stay readable; checks on them deny. */
 export function archiveResource(deps: Deps, c: Context<AppEnv>, spaceId: string, id: string) {
   return inTransaction(deps, async (trx) => {
-    const before = await getResource(trx, id, { spaceId });
+    const before = await lockResource(trx, c, id, spaceId, "resources:manage");
     if (before.status === "archived") return before;
     await trx
       .updateTable("resources")

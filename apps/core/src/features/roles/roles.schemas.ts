@@ -12,10 +12,10 @@ export const createRoleBody = z.strictObject({
   id: idField.optional(),
   key: z
     .string()
-    .min(1, "is required")
+    .min(1, "must not be empty")
     .max(100)
     .regex(/^[A-Za-z0-9_.:-]+$/, "may contain only letters, digits and _ . : -"),
-  name: z.string().trim().min(1, "is required").max(200),
+  name: z.string().trim().min(1, "must not be empty").max(200),
   description: nullableText(2000),
   status: entityStatus.optional(),
   metadata: metadataField,

@@ -11,7 +11,7 @@ const slugField = z
 
 export const createSpaceBody = z.strictObject({
   id: idField.optional(),
-  name: z.string().trim().min(1, "is required").max(200),
+  name: z.string().trim().min(1, "must not be empty").max(200),
   slug: slugField,
   type: z.string().min(1).max(100).nullable().optional(),
   status: entityStatus.optional(),

@@ -6,7 +6,7 @@ const emailField = z
   .string()
   .trim()
   .toLowerCase()
-  .min(1, "is required")
+  .min(1, "must not be empty")
   .max(320)
   .regex(/^[^\s@]+@[^\s@]+$/, "must be an email address");
 
