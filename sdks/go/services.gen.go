@@ -110,6 +110,14 @@ func (s *SystemService) Version(ctx context.Context) (*VersionResult, error) {
 // AuthService is Client.Auth: Password sessions: login, token rotation, logout and registration.
 type AuthService struct{ t *transport }
 
+// Me sends GET /api/v1/auth/me (operation getAuthMe): Get the session's user and active actor. The
+// bearer session's user, its active actor (null when the user has no live Member binding, unlike
+// /actor/context which then answers 403) and the bindings it may switch to. 401 without a session;
+// API keys are not sessions.
+func (s *AuthService) Me(ctx context.Context) (*AuthMeResult, error) {
+	return call[AuthMeResult](ctx, s.t, opGetAuthMe, nil, nil, nil)
+}
+
 // Register sends POST /api/v1/auth/register (operation register): Register a user. Off unless
 // configured; refusals are 403 REGISTRATION_DISABLED. Three modes: `bootstrap` (bootstrap token,
 // only while no super admin exists) creates the first instance super admin with a default Space,
@@ -1977,6 +1985,7 @@ var (
 	opGetAdminGrant             = operation{id: "getAdminGrant", method: http.MethodGet, path: "/api/v1/admin/grants/{admin_grant_id}"}
 	opGetAdminMe                = operation{id: "getAdminMe", method: http.MethodGet, path: "/api/v1/admin/me"}
 	opGetAuditLog               = operation{id: "getAuditLog", method: http.MethodGet, path: "/api/v1/audit/logs/{audit_log_id}"}
+	opGetAuthMe                 = operation{id: "getAuthMe", method: http.MethodGet, path: "/api/v1/auth/me"}
 	opGetConsoleOverview        = operation{id: "getConsoleOverview", method: http.MethodGet, path: "/api/v1/console/overview"}
 	opGetDataRow                = operation{id: "getDataRow", method: http.MethodGet, path: "/api/v1/data/rows/{resource_type}/{resource_id}"}
 	opGetGroup                  = operation{id: "getGroup", method: http.MethodGet, path: "/api/v1/spaces/{space_id}/groups/{group_id}"}

@@ -33,6 +33,14 @@ func TestReleaseSmokeList(t *testing.T) {
 		t.Fatalf("client did not store the login tokens")
 	}
 
+	session, err := client.Auth.Me(ctx)
+	if err != nil {
+		t.Fatalf("Auth.Me: %v", err)
+	}
+	if session.User.ID != "user_alice" || session.Actor == nil || session.Actor.MemberID != "member_finance_reviewer" {
+		t.Fatalf("Auth.Me = %+v, want alice acting as member_finance_reviewer", session)
+	}
+
 	refreshed, err := client.Auth.Refresh(ctx, "")
 	if err != nil {
 		t.Fatalf("Auth.Refresh: %v", err)

@@ -42,6 +42,7 @@ NAMES: dict[str, str] = {
     "login": "auth.login",
     "refreshSession": "auth.refresh",
     "logout": "auth.logout",
+    "getAuthMe": "auth.me",
     "register": "auth.register",
     "getActorContext": "actor.context",
     "switchMember": "actor.switch_member",

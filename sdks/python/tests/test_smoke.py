@@ -25,6 +25,10 @@ def test_smoke_list_sync(core_url: str) -> None:
 
         me = c.admin.me()
         assert me["user_id"] == "user_alice"
+        session = c.auth.me()
+        assert session["user"]["id"] == "user_alice"
+        assert session["actor"] is not None
+        assert session["actor"]["member_id"] == "member_finance_reviewer"
 
         key = c.api_keys.create(name=unique("py_smoke"), level="instance", permission_keys=["authz:check"])
         assert key["api_key"].startswith("ply_ak_")

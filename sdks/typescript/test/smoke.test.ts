@@ -37,6 +37,17 @@ describe("release smoke list", () => {
     expect(JSON.stringify(me)).toContain("user_alice");
   });
 
+  it("auth.me names the session's user and active actor; API keys are not sessions", async () => {
+    const client = await aliceClient();
+    const me = await client.auth.me();
+    expect(me.user.id).toBe("user_alice");
+    expect(me.actor?.member_id).toBe("member_finance_reviewer");
+    const err = await newClient({ apiKey: "ply_ak_nope.nope" })
+      .auth.me()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 401 });
+  });
+
   it("apiKeys.create returns the plaintext once and apiKeys.revoke disables it", async () => {
     const admin = await aliceClient();
     const key = await admin.apiKeys.create({

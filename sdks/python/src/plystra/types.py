@@ -462,6 +462,29 @@ class ApiOpenAPIAuditLogDetail(TypedDict):
     trace: ApiOpenAPIAuditTrace
 
 
+class ApiOpenAPIAuthMeResponse(TypedDict):
+    session_id: str
+    user: ApiOpenAPIUserSession
+    session: ApiOpenAPIAuthMeSession
+    actor: ApiOpenAPIActorRef | None
+    """
+    The session's active actor; null when the user has no live Member binding.
+    """
+    available_members: list[ApiOpenAPIAvailableMember]
+
+
+class ApiOpenAPIAuthMeSession(TypedDict):
+    """
+    The session's active actor selection and token expiries.
+    """
+
+    active_space_id: str | None
+    active_member_id: str | None
+    active_user_member_id: str | None
+    expires_at: str
+    refresh_expires_at: str
+
+
 class ApiOpenAPIAuthzCheckResponse(TypedDict):
     """
     A decision. Allow and deny are both 200 responses; a deny is data, not an error.
@@ -594,6 +617,11 @@ class ApiOpenAPIEnvelopeAdminMeResponse(TypedDict):
 
 class ApiOpenAPIEnvelopeAuditLogDetail(TypedDict):
     data: ApiOpenAPIAuditLogDetail
+    request_id: str
+
+
+class ApiOpenAPIEnvelopeAuthMeResponse(TypedDict):
+    data: ApiOpenAPIAuthMeResponse
     request_id: str
 
 
@@ -942,11 +970,12 @@ class ApiOpenAPIMutationActor(TypedDict):
     Credential that performed a management mutation.
     """
 
-    credential_type: CredentialType
+    credential_type: MutationCredentialType
     user_id: str | None
     member_id: str | None
     user_member_id: str | None
     api_key_id: str | None
+    session_id: str | None
 
 
 class ApiOpenAPIMutationTarget(TypedDict):
@@ -1836,6 +1865,12 @@ Machine-readable error code. Each code always maps to the same HTTP status (see 
 GrantStatus: TypeAlias = Literal["active", "revoked"]
 """
 Lifecycle of member-role and admin grants.
+"""
+
+
+MutationCredentialType: TypeAlias = Literal["session", "api_key", "cli", "anonymous"]
+"""
+Who performed a management mutation: a session, an API key, `cli` (plystractl on the server host, no HTTP credential) or `anonymous` (a public route such as registration).
 """
 
 

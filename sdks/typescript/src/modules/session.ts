@@ -77,6 +77,14 @@ export class AuthModule extends ApiModule {
     return data;
   }
 
+  /**
+   * `GET /api/v1/auth/me`: the session's user, its active actor (null when the user has no live
+   * Member binding) and the bindings it may switch to. Needs a bearer session (API keys get 401).
+   */
+  me(options?: RequestOptions): Promise<ResponseData<"getAuthMe">> {
+    return this._data("getAuthMe", {}, options);
+  }
+
   /** Self-registration (only when the server enables it; otherwise 403 `REGISTRATION_DISABLED`). */
   register(body: RequestBody<"register">, options?: RequestOptions): Promise<ResponseData<"register">> {
     return this._data("register", { body, auth: "none" }, options);

@@ -20,6 +20,7 @@ from ..types import (
     ApiOpenAPIAPIKeyCreated,
     ApiOpenAPIAuditLog,
     ApiOpenAPIAuditLogDetail,
+    ApiOpenAPIAuthMeResponse,
     ApiOpenAPIAuthzCheckResponse,
     ApiOpenAPIAuthzDecision,
     ApiOpenAPIDataRowMutationResponse,
@@ -216,6 +217,21 @@ class Auth(SyncResource):
                 request_id=request_id,
                 timeout=timeout,
             ),
+        )
+
+    def me(
+        self,
+        *,
+        request_id: str | None = None,
+        timeout: float | None = None,
+    ) -> ApiOpenAPIAuthMeResponse:
+        """Get the session's user and active actor.
+
+        ``GET /api/v1/auth/me`` (getAuthMe)
+        """
+        return cast(
+            "ApiOpenAPIAuthMeResponse",
+            self._request("getAuthMe", "GET", "/api/v1/auth/me", request_id=request_id, timeout=timeout),
         )
 
     def refresh(
@@ -5008,6 +5024,23 @@ class AsyncAuth(AsyncResource):
                 body=compact({"refresh_token": refresh_token}),
                 request_id=request_id,
                 timeout=timeout,
+            ),
+        )
+
+    async def me(
+        self,
+        *,
+        request_id: str | None = None,
+        timeout: float | None = None,
+    ) -> ApiOpenAPIAuthMeResponse:
+        """Get the session's user and active actor.
+
+        ``GET /api/v1/auth/me`` (getAuthMe)
+        """
+        return cast(
+            "ApiOpenAPIAuthMeResponse",
+            await self._request(
+                "getAuthMe", "GET", "/api/v1/auth/me", request_id=request_id, timeout=timeout
             ),
         )
 
