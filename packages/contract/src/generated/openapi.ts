@@ -1452,14 +1452,12 @@ export interface components {
             level: components["schemas"]["AdminGrantLevel"];
             /** @description `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`). */
             permission_key: string;
-            status?: components["schemas"]["GrantStatus"];
+            /** @enum {string} */
+            status?: "active";
             /** Format: date-time */
             expires_at?: string | null;
-            revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            revoked_reason?: null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiAdminGrantMutationRequest: {
             id?: string;
@@ -1467,17 +1465,12 @@ export interface components {
             member_id?: string | null;
             space_id?: string | null;
             group_id?: string | null;
-            level?: components["schemas"]["AdminGrantLevel"];
-            /** @description `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`). */
+            level?: string;
             permission_key?: string;
-            status?: components["schemas"]["GrantStatus"];
-            /** Format: date-time */
+            status?: string;
             expires_at?: string | null;
             revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiApiKeyCreateRequest: {
             id?: string;
@@ -1486,30 +1479,24 @@ export interface components {
             space_id?: string | null;
             group_id?: string | null;
             permission_keys: string[];
-            status?: components["schemas"]["ApiKeyStatus"];
+            /** @enum {string} */
+            status?: "active" | "disabled";
             /** Format: date-time */
             expires_at?: string | null;
-            revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            revoked_reason?: null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiApiKeyMutationRequest: {
             id?: string;
             name?: string;
-            level?: components["schemas"]["ApiKeyLevel"];
+            level?: string;
             space_id?: string | null;
             group_id?: string | null;
             permission_keys?: string[];
-            status?: components["schemas"]["ApiKeyStatus"];
-            /** Format: date-time */
+            status?: string;
             expires_at?: string | null;
             revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiAuthLoginRequest: {
             /** @example alice@example.com */
@@ -1532,10 +1519,7 @@ export interface components {
             space_slug?: string;
             member_display_name?: string;
             registration_token?: string;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         /** @description Authorization question. With a session `actor` may be omitted (the session's active binding is used); API keys must send it. `resource_type`/`resource_id` may come from `resource.type`/`resource.id`. */
         ApiAuthzRequest: {
@@ -1563,10 +1547,7 @@ export interface components {
             display_name?: string;
             visibility?: string;
             status?: string;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiDataRowCreateRequest: {
             id?: string;
@@ -1575,11 +1556,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiDataRowMutationRequest: {
@@ -1589,11 +1568,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiGroupCreateRequest: {
@@ -1607,10 +1584,7 @@ export interface components {
             path?: string;
             sort_order?: number | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiGroupMutationRequest: {
@@ -1624,11 +1598,12 @@ export interface components {
             path?: string;
             sort_order?: number | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
+        };
+        /** @description Any JSON value whose strings and object keys contain no U+0000. */
+        ApiJsonValue: string | number | boolean | null | components["schemas"]["ApiJsonValue"][] | {
+            [key: string]: components["schemas"]["ApiJsonValue"];
         };
         /**
          * @description Reach of a scoped API key.
@@ -1645,10 +1620,7 @@ export interface components {
             display_name: string;
             member_type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiMemberMutationRequest: {
@@ -1656,10 +1628,7 @@ export interface components {
             display_name?: string;
             member_type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiMemberRoleCreateRequest: {
@@ -1668,10 +1637,7 @@ export interface components {
             role_id: string;
             scope_anchor_group_id?: string | null;
             status?: components["schemas"]["GrantStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiMemberRoleMutationRequest: {
@@ -1680,11 +1646,12 @@ export interface components {
             role_id?: string;
             scope_anchor_group_id?: string | null;
             status?: components["schemas"]["GrantStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
+        };
+        /** @description Free-form JSON object owned by the caller (no U+0000 in keys or strings). */
+        ApiMetadataObject: {
+            [key: string]: components["schemas"]["ApiJsonValue"];
         };
         /** @description A scoped machine credential. The secret is never returned after creation. */
         ApiOpenAPIAPIKey: {
@@ -2845,10 +2812,7 @@ export interface components {
             scope: components["schemas"]["Scope"];
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -2859,10 +2823,7 @@ export interface components {
             scope?: components["schemas"]["Scope"];
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -2873,10 +2834,7 @@ export interface components {
             description?: string | null;
             risk_level?: components["schemas"]["RiskLevel"];
             audit_default?: boolean | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiResourceCreateRequest: {
             id?: string;
@@ -2887,28 +2845,31 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
+        /** @description Only the built-in `resources` table is supported, so each field may only name its own column. */
         ApiResourceMappingMutationRequest: {
             id?: string;
             storage_kind?: components["schemas"]["StorageKind"];
-            table_name?: string | null;
-            id_field?: string;
-            space_field?: string;
-            group_field?: string | null;
-            owner_member_field?: string | null;
-            visibility_field?: string | null;
-            metadata_field?: string | null;
+            /** @enum {string|null} */
+            table_name?: "resources" | null;
+            /** @enum {string} */
+            id_field?: "id";
+            /** @enum {string} */
+            space_field?: "space_id";
+            /** @enum {string|null} */
+            group_field?: "group_id" | null;
+            /** @enum {string|null} */
+            owner_member_field?: "owner_member_id" | null;
+            /** @enum {string|null} */
+            visibility_field?: "visibility" | null;
+            /** @enum {string|null} */
+            metadata_field?: "metadata" | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiResourceMutationRequest: {
             id?: string;
@@ -2919,11 +2880,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiResourceTypeMutationRequest: {
@@ -2933,10 +2892,7 @@ export interface components {
             description?: string | null;
             source?: string;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiRoleCreateRequest: {
             id?: string;
@@ -2944,10 +2900,7 @@ export interface components {
             name: string;
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiRoleMutationRequest: {
@@ -2956,10 +2909,7 @@ export interface components {
             name?: string;
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiRolePermissionMutationRequest: {
@@ -2967,10 +2917,7 @@ export interface components {
             role_id: string;
             permission_id: string;
             audit_space_id?: string;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiSpaceCreateRequest: {
@@ -2979,10 +2926,7 @@ export interface components {
             slug?: string | null;
             type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiSpaceMutationRequest: {
@@ -2991,10 +2935,7 @@ export interface components {
             slug?: string | null;
             type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         /** @description `space_id` defaults to the path's Space and must equal it when given. */
@@ -3007,11 +2948,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         /** @description Either or both filter the session user's live bindings. */
@@ -3026,10 +2965,7 @@ export interface components {
             username?: string | null;
             phone?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -3046,10 +2982,7 @@ export interface components {
             linked_by_member_id?: string | null;
             revoked_reason?: string | null;
             status?: components["schemas"]["UserMemberStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiUserMemberMutationRequest: {
@@ -3065,10 +2998,7 @@ export interface components {
             linked_by_member_id?: string | null;
             revoked_reason?: string | null;
             status?: components["schemas"]["UserMemberStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiUserMutationRequest: {
@@ -3078,10 +3008,7 @@ export interface components {
             username?: string | null;
             phone?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -3285,7 +3212,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+        /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
         XRequestId: string;
         /** @description Maximum number of rows to return. */
         Limit: number;
@@ -3393,7 +3320,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3421,7 +3348,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3468,7 +3395,7 @@ export interface operations {
                 status?: components["parameters"]["GrantStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3496,7 +3423,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3530,7 +3457,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3562,7 +3489,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3600,7 +3527,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3641,7 +3568,7 @@ export interface operations {
                 status?: components["parameters"]["ApiKeyStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3669,7 +3596,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3703,7 +3630,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3735,7 +3662,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3800,7 +3727,7 @@ export interface operations {
                 created_at_to?: components["parameters"]["CreatedAtToQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3828,7 +3755,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3860,7 +3787,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3893,7 +3820,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3924,7 +3851,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3955,7 +3882,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3988,7 +3915,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4022,7 +3949,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4056,7 +3983,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4091,7 +4018,7 @@ export interface operations {
                 space_id?: components["parameters"]["SpaceIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4123,7 +4050,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4160,7 +4087,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4194,7 +4121,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4229,7 +4156,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4275,7 +4202,7 @@ export interface operations {
                 space_id?: components["parameters"]["SpaceIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4304,7 +4231,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4336,7 +4263,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4361,7 +4288,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4406,7 +4333,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4434,7 +4361,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4468,7 +4395,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4500,7 +4427,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4537,7 +4464,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4575,7 +4502,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4608,7 +4535,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4636,7 +4563,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4669,7 +4596,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4706,7 +4633,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4738,7 +4665,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4775,7 +4702,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4807,7 +4734,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4844,7 +4771,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4881,7 +4808,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4929,7 +4856,7 @@ export interface operations {
                 status?: components["parameters"]["ResourceStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4957,7 +4884,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4991,7 +4918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5036,7 +4963,7 @@ export interface operations {
                 space_id?: components["parameters"]["SpaceIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5064,7 +4991,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5098,7 +5025,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5130,7 +5057,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5162,7 +5089,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5201,7 +5128,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5229,7 +5156,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5263,7 +5190,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5295,7 +5222,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5357,7 +5284,7 @@ export interface operations {
                 created_at_to?: components["parameters"]["CreatedAtToQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5389,7 +5316,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5423,7 +5350,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5468,7 +5395,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5500,7 +5427,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5542,7 +5469,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5574,7 +5501,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5608,7 +5535,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5647,7 +5574,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5698,7 +5625,7 @@ export interface operations {
                 status?: components["parameters"]["GrantStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5730,7 +5657,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5767,7 +5694,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5801,7 +5728,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5852,7 +5779,7 @@ export interface operations {
                 status?: components["parameters"]["GrantStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5884,7 +5811,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5921,7 +5848,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5955,7 +5882,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6002,7 +5929,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6034,7 +5961,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6071,7 +5998,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6105,7 +6032,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6144,7 +6071,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6193,7 +6120,7 @@ export interface operations {
                 status?: components["parameters"]["ResourceStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6225,7 +6152,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6262,7 +6189,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6296,7 +6223,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6335,7 +6262,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6375,7 +6302,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6422,7 +6349,7 @@ export interface operations {
                 permission_id?: components["parameters"]["PermissionIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6453,7 +6380,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6490,7 +6417,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6524,7 +6451,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6565,7 +6492,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6597,7 +6524,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6634,7 +6561,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6668,7 +6595,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6707,7 +6634,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6758,7 +6685,7 @@ export interface operations {
                 status?: components["parameters"]["UserMemberStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6790,7 +6717,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6827,7 +6754,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6861,7 +6788,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6900,7 +6827,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6940,7 +6867,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6979,7 +6906,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7007,7 +6934,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7041,7 +6968,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7073,7 +7000,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7110,7 +7037,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7148,7 +7075,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7186,7 +7113,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7211,7 +7138,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;

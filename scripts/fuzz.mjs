@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// Contract fuzzer: runs schemathesis over every operation of openapi/plystra.yaml against a real
+// Core (scripts/test-core.mjs: a fresh database on $DATABASE_URL's server, or embedded PGlite).
+// Called by scripts/fuzz.sh, which provides the schemathesis venv. Exits non-zero on any failure.
+//
+// Passes (each prints schemathesis' summary line):
+//   api-key  every operation except logout, as an instance API key holding `*`;
+//   session  every operation except logout, as an instance super admin's session;
+//   logout   logout alone, with a throwaway session (a bearer logout revokes the session it names);
+//   anon     every operation without credentials.
+// The fuzzing identity (user, member, binding, super-admin grant, key) lives in its own Space with
+// server-generated ids, so examples (`user_alice`, `space_acme`, …) and generated ids never name
+// it; after the authenticated passes the script checks both credentials still work.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestCore } from "./test-core.mjs";
+
+const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const schemathesis = process.env.SCHEMATHESIS_BIN ?? join(repoDir, ".venv-ci", "bin", "schemathesis");
+const seed = process.env.FUZZ_SEED ?? "20261126";
+const examples = process.env.FUZZ_MAX_EXAMPLES ?? "25";
+const workers = process.env.FUZZ_WORKERS ?? "2";
+const phases = process.env.FUZZ_PHASES ?? "examples,coverage,fuzzing,stateful";
+
+// Login throttling (8 failures per email/IP in 15 min by default) would turn every later fuzzed login
+// into 429 and hide how login handles its input. Throttling has its own tests; here it is lifted.
+const core = await startTestCore({
+  env: { PLYSTRA_AUTH_LOGIN_MAX_FAILURES: "1000000", LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
+});
+const base = core.baseUrl;
+const work = mkdtempSync(join(tmpdir(), "plystra-fuzz-"));
+
+async function call(method, path, { token, apiKey, body } = {}) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (apiKey) headers["x-plystra-api-key"] = apiKey;
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+/** A super-admin identity in its own Space; returns a fresh session and an instance key. */
+async function provision(label) {
+  const admin = await call("POST", "/api/v1/auth/login", {
+    body: { email: "alice@example.com", password: "plystra-demo" },
+  });
+  const token = admin.access_token;
+  const email = `fuzz-${label}-${Date.now()}@example.com`;
+  const password = `fuzz-${label}-password-${Math.random().toString(36).slice(2)}`;
+  const user = await call("POST", "/api/v1/users", { token, body: { email, password } });
+  const space = await call("POST", "/api/v1/spaces", { token, body: { name: `Fuzz ${label}` } });
+  const member = await call("POST", `/api/v1/spaces/${space.id}/members`, {
+    token,
+    body: { display_name: `Fuzz ${label}` },
+  });
+  await call("POST", `/api/v1/spaces/${space.id}/user-members`, {
+    token,
+    body: { user_id: user.id, member_id: member.id },
+  });
+  const grant = await call("POST", "/api/v1/admin/grants", {
+    token,
+    body: { user_id: user.id, level: "instance_super_admin", permission_key: "*" },
+  });
+  const session = await call("POST", "/api/v1/auth/login", { body: { email, password } });
+  const key = await call("POST", "/api/v1/api-keys", {
+    token: session.access_token,
+    body: { name: `fuzz-${label}`, level: "instance", permission_keys: ["*"] },
+  });
+  return {
+    session: session.access_token,
+    apiKey: key.api_key,
+    ids: [user.id, space.id, member.id, grant.id, key.id],
+  };
+}
+
+/** Runs one schemathesis pass; returns its failure count (or 1 when it could not run). */
+function pass(name, { auth, args = [] }) {
+  if (process.env.FUZZ_ONLY && !process.env.FUZZ_ONLY.split(",").includes(name)) return 0;
+  const config = join(work, `${name}.toml`);
+  const lines = [readFileSync(join(repoDir, "scripts", "fuzz.toml"), "utf8")];
+  if (auth?.apiKey) lines.push("[auth.openapi.ApiKeyAuth]", `api_key = "${auth.apiKey}"`);
+  if (auth?.session) lines.push("[auth.openapi.BearerAuth]", `bearer = "${auth.session}"`);
+  writeFileSync(config, `${lines.join("\n")}\n`);
+  const started = Date.now();
+  const run = spawnSync(
+    schemathesis,
+    [
+      "--config-file",
+      config,
+      "run",
+      join(repoDir, "openapi", "plystra.yaml"),
+      "--url",
+      base,
+      "--checks",
+      "all",
+      "--seed",
+      seed,
+      "--max-examples",
+      examples,
+      "--workers",
+      workers,
+      "--phases",
+      phases,
+      "--request-timeout",
+      "20",
+      "--output-truncate",
+      "true",
+      "--no-color",
+      ...args,
+      ...(process.env.FUZZ_EXTRA_ARGS?.split(" ").filter(Boolean) ?? []),
+    ],
+    { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 256 * 1024 * 1024 },
+  );
+  const out = `${run.stdout ?? ""}${run.stderr ?? ""}`;
+  const summary = out
+    .split("\n")
+    .filter((l) => /^=+ .* in [\d.]+s =+$/.test(l.trim()))
+    .pop();
+  const failures = Number(/(\d+) failures?/.exec(summary ?? "")?.[1] ?? 0);
+  const errors = Number(/(\d+) errors?/.exec(summary ?? "")?.[1] ?? 0);
+  const ok = run.status === 0;
+  if (!ok || process.env.FUZZ_VERBOSE) process.stdout.write(out);
+  const secs = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`[fuzz] ${name}: ${summary?.replace(/=/g, "").trim() ?? "no summary"} (exit ${run.status}, ${secs}s)`);
+  return ok ? 0 : Math.max(1, failures + errors);
+}
+
+// Operations that can revoke or disable the calling credential itself (schemathesis harvests ids from
+// responses such as /admin/me, so it does find the caller's own user, Space, Member and binding).
+const SELF_HARM = [
+  "logout",
+  "revokeAdminGrant",
+  "revokeAPIKey",
+  "updateUser",
+  "disableUser",
+  "updateSpace",
+  "disableSpace",
+  "updateMember",
+  "disableMember",
+  "updateUserMember",
+  "revokeUserMember",
+];
+
+let failed = 0;
+const started = Date.now();
+try {
+  const main = await provision("main");
+  const throwaway = await provision("throwaway");
+  const selfHarm = SELF_HARM.flatMap((id) => ["--exclude-operation-id", id]);
+  failed += pass("api-key", { auth: { apiKey: main.apiKey }, args: selfHarm });
+  failed += pass("session", { auth: { session: main.session }, args: selfHarm });
+  // The authenticated passes must not have revoked or disabled their own credentials.
+  for (const [label, opts] of [
+    ["API key", { apiKey: main.apiKey }],
+    ["session", { token: main.session }],
+  ]) {
+    await call("GET", "/api/v1/admin/me", opts).catch((err) => {
+      failed += 1;
+      console.log(`[fuzz] the fuzzing ${label} no longer works after the run: ${err.message}`);
+      failed += 1;
+    });
+  }
+  if (process.env.FUZZ_DEBUG) {
+    for (const id of main.ids) {
+      const rows = await call("GET", `/api/v1/audit/logs?resource_id=${id}`, { apiKey: main.apiKey }).catch((e) => e.message);
+      console.log("[fuzz-debug]", id, JSON.stringify(rows).slice(0, 1500));
+    }
+  }
+  failed += pass("self-harm", {
+    auth: { session: throwaway.session },
+    args: SELF_HARM.flatMap((id) => ["--include-operation-id", id]),
+  });
+  failed += pass("anon", {});
+} finally {
+  // Core logs at `error` here: anything it logged is a 500 the passes above also reported.
+  const errors = core.log().trim();
+  if (errors) console.log(`[fuzz] Core logged errors:\n${errors.slice(-8000)}`);
+  await core.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`[fuzz] total: ${failed} failing pass result(s) in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+process.exit(failed === 0 ? 0 : 1);
