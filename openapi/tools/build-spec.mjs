@@ -742,7 +742,8 @@ requestPair(
 );
 requestPair(
   "Group",
-  "id:id name:gname display_name:s{,200}? parent_group_id:ref? parent_id:ref? path:s{1,1000} sort_order:i? " +
+  "id:id name:gname display_name:s{,200}? parent_group_id:ref? parent_id:ref? path:s{1,1000} " +
+    "sort_order:i{-2147483648,2147483647}? " +
     "status:@EntityStatus " +
     `metadata:meta? ${ACTOR}`,
   ["name"],
@@ -1818,6 +1819,7 @@ op({
   auth: "std",
   list: "ApiOpenAPIRolePermission",
   q: ["RoleIdQuery", "PermissionIdQuery"],
+  extraErr: [404],
 });
 op({
   m: "post",
@@ -1928,6 +1930,7 @@ op({
   sum: "Register or update resource mapping",
   auth: "std",
   body: "ApiResourceMappingMutationRequest",
+  bodyOptional: true,
   ok: 201,
   one: "ApiOpenAPIResourceMapping",
   extraErr: [404, 409],
@@ -1941,6 +1944,7 @@ op({
   sum: "Update resource mapping",
   auth: "std",
   body: "ApiResourceMappingMutationRequest",
+  bodyOptional: true,
   one: "ApiOpenAPIResourceMapping",
   extraErr: [404, 409],
   desc: "Changes only the fields sent.",
@@ -1953,6 +1957,7 @@ op({
   sum: "Replace resource mapping",
   auth: "std",
   body: "ApiResourceMappingMutationRequest",
+  bodyOptional: true,
   one: "ApiOpenAPIResourceMapping",
   extraErr: [404, 409],
   desc: "Creates or replaces the type's mapping. Requires `registry:manage` like every other registry write.",

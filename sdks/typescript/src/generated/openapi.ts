@@ -4743,7 +4743,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be omitted or `{}`. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApiResourceMappingMutationRequest"];
             };
@@ -4780,7 +4781,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be omitted or `{}`. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApiResourceMappingMutationRequest"];
             };
@@ -4817,7 +4819,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be omitted or `{}`. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApiResourceMappingMutationRequest"];
             };
@@ -6373,6 +6376,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };
