@@ -542,8 +542,8 @@ schemas.ApiOpenAPIOverviewResponse = obj("counts:map<i> recent_audit_logs:[@ApiO
 // Authorization ---------------------------------------------------------------------------------
 
 schemas.AuthzActorContext = obj(
-  "user_id:s member_id:s user_member_id:s binding_id:s space_id:s user_email:s user_status:s " +
-    "member_display_name:s member_status:s binding_status:s relation_type:s space_name:s space_status:s",
+  "user_id:s? member_id:s? user_member_id:s? binding_id:s? space_id:s? user_email:s? user_status:s? " +
+    "member_display_name:s? member_status:s? binding_status:s? relation_type:s? space_name:s? space_status:s?",
   {
     optionalAll: true,
     extra: false,
@@ -553,8 +553,8 @@ schemas.AuthzActorContext = obj(
   },
 );
 schemas.ApiAuthzResourceContext = obj(
-  "type:s id:s external_id:s space_id:s group_id:s group_path:s owner_member_id:s display_name:s " +
-    "visibility:s status:s metadata:meta?",
+  "type:s? id:s? external_id:s? space_id:s? group_id:s? group_path:s? owner_member_id:s? display_name:s? " +
+    "visibility:s? status:s? metadata:meta?",
   {
     optionalAll: true,
     extra: false,
@@ -563,19 +563,25 @@ schemas.ApiAuthzResourceContext = obj(
   },
 );
 schemas.AuthzGrantContext = obj(
-  "scope:@Scope role_id~:s role_key~:s permission_id~:s resource~:s action~:s space_id~:s " +
-    "scope_anchor_group_id~:s scope_anchor_group_path~:s",
+  "scope:@Scope role_id~:s? role_key~:s? permission_id~:s? resource~:s? action~:s? space_id~:s? " +
+    "scope_anchor_group_id~:s? scope_anchor_group_path~:s?",
   { extra: false, description: "Inline permission grant (Context Mode, API keys only)." },
 );
 schemas.ApiAuthzRequest = obj(
-  "action:s actor~:@AuthzActorContext resource_type~:s resource_id~:s resource~:@ApiAuthzResourceContext " +
-    "grants~:[@AuthzGrantContext] explain~:b",
+  "action:s{1,} actor~:@AuthzActorContext? resource_type~:s? resource_id~:s? " +
+    "resource~:@ApiAuthzResourceContext? grants~:[@AuthzGrantContext]? explain~:b? request_id~:any ip~:any " +
+    "user_agent~:any",
   {
     extra: false,
     description:
       "Authorization question. With a session `actor` may be omitted (the session's active binding is " +
       "used); API keys must send it. `resource_type`/`resource_id` may come from `resource.type`/`resource.id`.",
-    desc: { explain: "When true the check response also carries the full `trace`." },
+    desc: {
+      explain: "When true the check response also carries the full `trace`.",
+      request_id: "Accepted from older clients and ignored: the audited request id is the server's.",
+      ip: "Accepted and ignored: the audited address comes from the connection or a trusted proxy.",
+      user_agent: "Accepted and ignored: the audited value is the User-Agent header.",
+    },
     ex: { action: "approve", resource_type: "invoice", resource_id: "invoice_001" },
   },
 );

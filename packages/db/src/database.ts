@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob | File;
   /** Maximum pooled PostgreSQL connections. */
   poolMax?: number;
+  /** How long a request waits for a new PostgreSQL connection before failing (default 5 s). */
+  connectTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -75,6 +77,8 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     max: options.poolMax ?? 10,
     application_name: options.applicationName ?? "plystra-core",
     idleTimeoutMillis: 30_000,
+    // With the server unreachable a request fails within this bound (a 503) instead of hanging.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
   });
   // An idle client error must not crash the process; the next query reports it.
   pool.on("error", () => {});
