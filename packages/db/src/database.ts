@@ -82,6 +82,12 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
   });
   // An idle client error must not crash the process; the next query reports it.
   pool.on("error", () => {});
+  // Nor may a server-side termination (restart, failover: 57P01) of a connection that is checked
+  // out between two queries: pg emits it as an 'error' event with no listener, which kills Node.
+  // The client is no longer queryable, so the pool discards it on release.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: "postgres",

@@ -3,7 +3,8 @@
  * on a PostgreSQL database the test controls, so a test can kill -9 them, run two on one database,
  * or stop the database underneath them.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -214,7 +215,9 @@ export async function throwawayCluster() {
   const dir = /PLYSTRA_PG_DIR=(\S+)/.exec(out)?.[1];
   const url = /DATABASE_URL=(\S+)/.exec(out)?.[1];
   if (!dir || !url) throw new Error(`pg-throwaway.sh printed no cluster:\n${out}`);
-  const run = (cmd: string) => execFileSync("bash", [script, cmd, dir], { stdio: "ignore" });
+  const run = async (cmd: string) => {
+    await promisify(execFile)("bash", [script, cmd, dir]);
+  };
   return {
     url,
     /** Stops the server (fast shutdown: sessions are terminated), keeping its data. */

@@ -80,7 +80,10 @@ describe("kill -9 while checks are being answered", () => {
         .execute();
       const stored = new Set(rows.map((r) => r.id));
       const lost = acknowledged.filter((id) => !stored.has(id));
-      expect(lost, `${lost.length} of ${acknowledged.length} acknowledged decisions have no audit row`).toEqual([]);
+      expect(
+        lost,
+        `${lost.length} of ${acknowledged.length} acknowledged decisions have no audit row`,
+      ).toEqual([]);
     } finally {
       await db.close();
     }
