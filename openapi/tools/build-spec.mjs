@@ -569,7 +569,7 @@ schemas.AuthzGrantContext = obj(
 );
 schemas.ApiAuthzRequest = obj(
   "action:s{1,} actor~:@AuthzActorContext? resource_type~:s? resource_id~:s? " +
-    "resource~:@ApiAuthzResourceContext? grants~:[@AuthzGrantContext]? explain~:b? request_id~:any ip~:any " +
+    "resource~:@ApiAuthzResourceContext? grants~:[@AuthzGrantContext]{,1000}? explain~:b? request_id~:any ip~:any " +
     "user_agent~:any",
   {
     extra: false,
@@ -839,7 +839,7 @@ requestPair(
     "status:@ApiKeyStatus expires_at:dt? revoked_reason:s{,500}? metadata:meta?",
   ["name", "level", "permission_keys"],
 );
-schemas.ApiApiKeyCreateRequest.properties.permission_keys.minItems = 1;
+Object.assign(schemas.ApiApiKeyCreateRequest.properties.permission_keys, { minItems: 1, maxItems: 256 });
 // A new grant or key starts live; revoke bodies are the loose v1.0 mutation shape (only
 // `revoked_reason` is read, the other fields are accepted and ignored).
 Object.assign(schemas.ApiAdminGrantCreateRequest.properties, {
@@ -872,7 +872,9 @@ schemas.ApiJsonValue = {
 };
 schemas.ApiMetadataObject = {
   type: "object",
-  description: "Free-form JSON object owned by the caller (no U+0000 in keys or strings).",
+  description:
+    "Free-form JSON object owned by the caller (no U+0000 in keys or strings). Request bodies nest at " +
+    "most 64 levels deep.",
   propertyNames: { pattern: NO_NUL },
   additionalProperties: ref("ApiJsonValue"),
 };

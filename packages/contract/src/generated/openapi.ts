@@ -1655,7 +1655,7 @@ export interface components {
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
-        /** @description Free-form JSON object owned by the caller (no U+0000 in keys or strings). */
+        /** @description Free-form JSON object owned by the caller (no U+0000 in keys or strings). Request bodies nest at most 64 levels deep. */
         ApiMetadataObject: {
             [key: string]: components["schemas"]["ApiJsonValue"];
         };

@@ -1525,28 +1525,34 @@ export interface components {
         ApiAuthzRequest: {
             /** @example approve */
             action: string;
-            actor?: components["schemas"]["AuthzActorContext"];
+            actor?: components["schemas"]["AuthzActorContext"] | null;
             /** @example invoice */
-            resource_type?: string;
+            resource_type?: string | null;
             /** @example invoice_001 */
-            resource_id?: string;
-            resource?: components["schemas"]["ApiAuthzResourceContext"];
-            grants?: components["schemas"]["AuthzGrantContext"][];
+            resource_id?: string | null;
+            resource?: components["schemas"]["ApiAuthzResourceContext"] | null;
+            grants?: components["schemas"]["AuthzGrantContext"][] | null;
             /** @description When true the check response also carries the full `trace`. */
-            explain?: boolean;
+            explain?: boolean | null;
+            /** @description Accepted from older clients and ignored: the audited request id is the server's. */
+            request_id?: unknown;
+            /** @description Accepted and ignored: the audited address comes from the connection or a trusted proxy. */
+            ip?: unknown;
+            /** @description Accepted and ignored: the audited value is the User-Agent header. */
+            user_agent?: unknown;
         };
         /** @description Inline target snapshot (Context Mode, API keys only). `type`/`id` alone are not inline context. */
         ApiAuthzResourceContext: {
-            type?: string;
-            id?: string;
-            external_id?: string;
-            space_id?: string;
-            group_id?: string;
-            group_path?: string;
-            owner_member_id?: string;
-            display_name?: string;
-            visibility?: string;
-            status?: string;
+            type?: string | null;
+            id?: string | null;
+            external_id?: string | null;
+            space_id?: string | null;
+            group_id?: string | null;
+            group_path?: string | null;
+            owner_member_id?: string | null;
+            display_name?: string | null;
+            visibility?: string | null;
+            status?: string | null;
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiDataRowCreateRequest: {
@@ -3014,19 +3020,19 @@ export interface components {
         };
         /** @description Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key. */
         AuthzActorContext: {
-            user_id?: string;
-            member_id?: string;
-            user_member_id?: string;
-            binding_id?: string;
-            space_id?: string;
-            user_email?: string;
-            user_status?: string;
-            member_display_name?: string;
-            member_status?: string;
-            binding_status?: string;
-            relation_type?: string;
-            space_name?: string;
-            space_status?: string;
+            user_id?: string | null;
+            member_id?: string | null;
+            user_member_id?: string | null;
+            binding_id?: string | null;
+            space_id?: string | null;
+            user_email?: string | null;
+            user_status?: string | null;
+            member_display_name?: string | null;
+            member_status?: string | null;
+            binding_status?: string | null;
+            relation_type?: string | null;
+            space_name?: string | null;
+            space_status?: string | null;
         };
         /** @description Audit attribution of a decision. */
         AuthzAuditContext: {
@@ -3046,14 +3052,14 @@ export interface components {
         /** @description Inline permission grant (Context Mode, API keys only). */
         AuthzGrantContext: {
             scope: components["schemas"]["Scope"];
-            role_id?: string;
-            role_key?: string;
-            permission_id?: string;
-            resource?: string;
-            action?: string;
-            space_id?: string;
-            scope_anchor_group_id?: string;
-            scope_anchor_group_path?: string;
+            role_id?: string | null;
+            role_key?: string | null;
+            permission_id?: string | null;
+            resource?: string | null;
+            action?: string | null;
+            space_id?: string | null;
+            scope_anchor_group_id?: string | null;
+            scope_anchor_group_path?: string | null;
         };
         /**
          * @description Kind of credential on the request.
