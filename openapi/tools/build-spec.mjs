@@ -192,7 +192,11 @@ for (const [name, constraints] of Object.entries(STRINGS)) {
 /** `{min,max}` after a type: length, value or item bounds depending on the type. */
 function applyBounds(schema, min, max) {
   const [lo, hi] =
-    schema.type === "array" ? ["minItems", "maxItems"] : schema.type === "integer" ? ["minimum", "maximum"] : ["minLength", "maxLength"];
+    schema.type === "array"
+      ? ["minItems", "maxItems"]
+      : schema.type === "integer"
+        ? ["minimum", "maximum"]
+        : ["minLength", "maxLength"];
   const out = { ...schema };
   if (min !== "") out[lo] = Number(min);
   if (max !== "") out[hi] = Number(max);
@@ -760,19 +764,22 @@ requestPair(
     },
   },
 );
-requestPair("Member", `id:id display_name:ne{,200} member_type:s{1,50}? status:@EntityStatus metadata:meta? ${ACTOR}`, [
-  "display_name",
-]);
+requestPair(
+  "Member",
+  `id:id display_name:ne{,200} member_type:s{1,50}? status:@EntityStatus metadata:meta? ${ACTOR}`,
+  ["display_name"],
+);
 requestPair(
   "UserMember",
   "id:id user_id:ref member_id:ref relation_type:s{1,50} is_primary:b? expires_at:dt? linked_at:dt? " +
     `linked_by_member_id:ref? revoked_reason:s{,500}? status:@UserMemberStatus metadata:meta? ${ACTOR}`,
   ["user_id", "member_id"],
 );
-requestPair("Role", `id:id key:token name:ne{,200} description:s{,2000}? status:@EntityStatus metadata:meta? ${ACTOR}`, [
-  "key",
-  "name",
-]);
+requestPair(
+  "Role",
+  `id:id key:token name:ne{,200} description:s{,2000}? status:@EntityStatus metadata:meta? ${ACTOR}`,
+  ["key", "name"],
+);
 requestPair(
   "MemberRole",
   `id:id member_id:ref role_id:ref scope_anchor_group_id:ref? status:@GrantStatus metadata:meta? ${ACTOR}`,
@@ -1079,8 +1086,19 @@ const ERROR_RESPONSES = {
   },
   503: {
     name: "ServiceUnavailable",
-    description: "NOT_READY (database or migrations not ready) or REGISTRATION_LOCK_UNAVAILABLE.",
-    example: errorExample("NOT_READY", "Core is not ready."),
+    description:
+      "NOT_READY (database unreachable, or migrations not current) or REGISTRATION_LOCK_UNAVAILABLE. " +
+      "While the database is unreachable every operation that needs it fails fast with NOT_READY and " +
+      "`Retry-After`.",
+    example: errorExample("NOT_READY", "The database is unreachable; retry shortly.", {
+      database: "unreachable",
+    }),
+    optionalHeaders: {
+      "Retry-After": hdr("Seconds to wait before retrying (sent while the database is unreachable).", {
+        type: "integer",
+        minimum: 1,
+      }),
+    },
   },
 };
 
@@ -2209,6 +2227,9 @@ op({
 const pRef = (name) => ({ $ref: `#/components/parameters/${name}` });
 const rRef = (name) => ({ $ref: `#/components/responses/${name}` });
 
+/** Operations that answer without the database. */
+const NO_DATABASE = new Set(["getHealth", "getVersion"]);
+
 function buildOperation(o) {
   const out = { tags: [o.tag], summary: o.sum };
   if (o.desc) out.description = o.desc;
@@ -2257,6 +2278,8 @@ function buildOperation(o) {
   };
   const statuses = new Set(o.err ?? DEFAULT_ERR[o.auth]);
   for (const s of o.extraErr ?? []) statuses.add(s);
+  // Everything but liveness and version reads the database, so may meet it unreachable.
+  if (!NO_DATABASE.has(o.id)) statuses.add(503);
   for (const s of [...statuses].sort()) responsesOut[String(s)] = rRef(ERROR_RESPONSES[s].name);
   out.responses = responsesOut;
   return out;
