@@ -29,7 +29,15 @@ const examples = process.env.FUZZ_MAX_EXAMPLES ?? "25";
 // One worker: hypothesis' lambda introspection is not thread-safe on CPython 3.11 (it fails with
 // "AST constructor recursion depth mismatch" under two workers), and Core shares the two CI cores.
 const workers = process.env.FUZZ_WORKERS ?? "1";
-const phases = process.env.FUZZ_PHASES ?? "examples,coverage,fuzzing,stateful";
+// Phases per pass: the coverage phase (boundary values of every constraint; its size does not
+// depend on the example budget) runs where it finds the most — as the API key, and for the
+// self-harm operations. The session pass repeats examples, fuzzing and stateful with the other
+// credential kind; the anonymous pass only needs to see every operation refuse cleanly.
+const ALL_PHASES = "examples,coverage,fuzzing,stateful";
+const phasesFor = (name) =>
+  process.env.FUZZ_PHASES ??
+  { session: "examples,fuzzing,stateful", anon: "examples,fuzzing" }[name] ??
+  ALL_PHASES;
 
 // Login throttling (8 failures per email/IP in 15 min by default) would turn every later fuzzed login
 // into 429 and hide how login handles its input. Throttling has its own tests; here it is lifted.
@@ -109,7 +117,7 @@ function pass(name, { auth, args = [] }) {
       "--workers",
       workers,
       "--phases",
-      phases,
+      phasesFor(name),
       "--request-timeout",
       "20",
       "--output-truncate",
