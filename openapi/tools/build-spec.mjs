@@ -869,21 +869,16 @@ schemas.ApiApiKeyMutationRequest = optionalObj(
 // Request strings: PostgreSQL cannot store U+0000, so the server refuses it in every string it
 // reads (bodies, path and query), including inside caller metadata.
 const NO_NUL = "^[^\\u0000]*$";
-schemas.ApiJsonValue = {
-  description: "Any JSON value whose strings and object keys contain no U+0000.",
-  type: ["string", "number", "boolean", "null", "array", "object"],
-  pattern: NO_NUL,
-  items: ref("ApiJsonValue"),
-  propertyNames: { pattern: NO_NUL },
-  additionalProperties: ref("ApiJsonValue"),
-};
 schemas.ApiMetadataObject = {
   type: "object",
   description:
-    "Free-form JSON object owned by the caller (no U+0000 in keys or strings). Request bodies nest at " +
-    "most 64 levels deep.",
+    "Free-form JSON object owned by the caller. No U+0000 in any key or string, at any depth (only " +
+    "the top level is stated here); request bodies nest at most 64 levels deep.",
   propertyNames: { pattern: NO_NUL },
-  additionalProperties: ref("ApiJsonValue"),
+  additionalProperties: {
+    type: ["string", "number", "boolean", "null", "array", "object"],
+    pattern: NO_NUL,
+  },
 };
 function requestSide(node) {
   if (Array.isArray(node)) return node.map(requestSide);

@@ -1607,10 +1607,6 @@ export interface components {
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
-        /** @description Any JSON value whose strings and object keys contain no U+0000. */
-        ApiJsonValue: string | number | boolean | null | components["schemas"]["ApiJsonValue"][] | {
-            [key: string]: components["schemas"]["ApiJsonValue"];
-        };
         /**
          * @description Reach of a scoped API key.
          * @enum {string}
@@ -1655,9 +1651,9 @@ export interface components {
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
-        /** @description Free-form JSON object owned by the caller (no U+0000 in keys or strings). Request bodies nest at most 64 levels deep. */
+        /** @description Free-form JSON object owned by the caller. No U+0000 in any key or string, at any depth (only the top level is stated here); request bodies nest at most 64 levels deep. */
         ApiMetadataObject: {
-            [key: string]: components["schemas"]["ApiJsonValue"];
+            [key: string]: string | number | boolean | null | unknown[] | Record<string, never>;
         };
         /** @description A scoped machine credential. The secret is never returned after creation. */
         ApiOpenAPIAPIKey: {
