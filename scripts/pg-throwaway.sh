@@ -13,6 +13,14 @@ if [[ "${1:-}" == "stop" ]]; then
   rm -rf "$dir"
   exit 0
 fi
+# halt/resume <dir>: stop the server keeping its data, then start it again (fault tests).
+if [[ "${1:-}" == "halt" || "${1:-}" == "resume" ]]; then
+  dir="$2"
+  as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  if [[ "$1" == "halt" ]]; then as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  else as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$(cat "$dir/options")" start >/dev/null; fi
+  exit 0
+fi
 PORT="${PGPORT_THROWAWAY:-55432}"
 dir="$(mktemp -d /tmp/plystra-pg.XXXXXX)"
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -20,7 +28,8 @@ if [[ $(id -u) -eq 0 ]]; then chown postgres "$dir"; fi
 as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
 SAFETY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 if [[ "${PG_DURABLE:-0}" == "1" ]]; then SAFETY=""; fi
-as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1 $SAFETY -c max_connections=300 ${PG_EXTRA_OPTS:-}" start >/dev/null
+OPTIONS="-p $PORT -k $dir -c listen_addresses=127.0.0.1 $SAFETY -c max_connections=300 ${PG_EXTRA_OPTS:-}"
+echo "$OPTIONS" > "$dir/options"
+as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$OPTIONS" start >/dev/null
 echo "export PLYSTRA_PG_DIR=$dir"
 echo "export DATABASE_URL=postgres://postgres@127.0.0.1:$PORT/postgres"

@@ -72,7 +72,7 @@ async function waitReady(baseUrl, marker, child) {
 /**
  * Starts Core and resolves once it answers `/api/v1/ready`.
  * @param {{ env?: Record<string, string>, onEarlyExit?: (log: string) => void }} [options]
- * @returns {Promise<{ baseUrl: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ baseUrl: string, log: () => string, stop: () => Promise<void> }>}
  */
 export async function startTestCore(options = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "plystra-sdk-"));
@@ -145,6 +145,8 @@ export async function startTestCore(options = {}) {
 
   return {
     baseUrl,
+    /** The last ~20 kB Core wrote to stdout/stderr. */
+    log: () => log,
     stop: async () => {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {

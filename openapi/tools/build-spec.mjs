@@ -148,6 +148,11 @@ const ENUMS = {
 //   type    s | i | b | dt | meta | any | obj | @SchemaName | [type] | map<b> | map<i>
 //   type?   nullable (value may be JSON null)
 //   name~   optional (left out of `required`); everything else is required
+// Request-side constraints (the server's validators enforce exactly these; the contract fuzzer
+// checks both directions):
+//   id | ref | ne | email | token | regkey | slug | spaceslug | gname | akid | permkey   named kinds (STRINGS)
+//   =a|b    string enum of the listed values (`=resources` is a single allowed value)
+//   t{m,n}  bounds after a string, integer or array type: min/max length, value or items (`s{,500}`)
 // ---------------------------------------------------------------------------------------------
 
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
@@ -166,10 +171,52 @@ const BASE = {
   any: () => ({ description: "Any JSON value." }),
 };
 
+/** Named request string kinds, mirroring the server's zod validators. */
+const STRINGS = {
+  // Client-chosen ids: safe in a URL path segment.
+  id: { minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.:@-]+$" },
+  // References to stored rows (existence is checked by the handler).
+  ref: { minLength: 1, maxLength: 128 },
+  // Non-blank: the server trims before checking it is present (JS trim also strips U+FEFF).
+  ne: { minLength: 1, pattern: "^[^\\u0000]*[^\\s\\ufeff\\u0000][^\\u0000]*$" },
+  email: { minLength: 3, maxLength: 320, pattern: "^[^\\s@\\ufeff\\u0000]+@[^\\s@\\ufeff\\u0000]+$" },
+  // Role keys, permission resource/action tokens.
+  token: { minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_.:-]+$" },
+  // Resource registry keys.
+  regkey: { minLength: 1, maxLength: 100, pattern: "^[a-z0-9][a-z0-9_-]{0,99}$" },
+  slug: { minLength: 1, maxLength: 100, pattern: "^[a-z0-9][a-z0-9_-]*$" },
+  spaceslug: { minLength: 1, maxLength: 63, pattern: "^[a-z0-9][a-z0-9_-]{0,62}$" },
+  // A group name is one path segment.
+  gname: { minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" },
+  // Admin grant and API key ids end up inside the plaintext key, so no `.`.
+  akid: { minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_-]{1,128}$" },
+  // Admin permission key: `*` or `domain:action` (action may be `*`); case-insensitive.
+  permkey: { pattern: "^(\\*|[A-Za-z0-9_-]+:([A-Za-z0-9_-]+|\\*))$" },
+};
+for (const [name, constraints] of Object.entries(STRINGS)) {
+  BASE[name] = () => ({ type: "string", ...constraints });
+}
+
+/** `{min,max}` after a type: length, value or item bounds depending on the type. */
+function applyBounds(schema, min, max) {
+  const [lo, hi] =
+    schema.type === "array"
+      ? ["minItems", "maxItems"]
+      : schema.type === "integer"
+        ? ["minimum", "maximum"]
+        : ["minLength", "maxLength"];
+  const out = { ...schema };
+  if (min !== "") out[lo] = Number(min);
+  if (max !== "") out[hi] = Number(max);
+  return out;
+}
+
 function nullable(schema) {
   if (schema.$ref) return { oneOf: [schema, { type: "null" }] };
   if (!schema.type) return schema;
-  return { ...schema, type: [schema.type, "null"] };
+  const out = { ...schema, type: [schema.type, "null"] };
+  if (schema.enum) out.enum = [...schema.enum, null];
+  return out;
 }
 
 function parseType(t) {
@@ -179,15 +226,20 @@ function parseType(t) {
     isNull = true;
     src = src.slice(0, -1);
   }
+  const bounds = /^(.+)\{(-?\d*),(-?\d*)\}$/.exec(src);
+  if (bounds) return maybeNull(applyBounds(parseType(bounds[1]), bounds[2], bounds[3]), isNull);
   let schema;
-  if (src.startsWith("[")) schema = { type: "array", items: parseType(src.slice(1, -1)) };
+  if (src.startsWith("=")) schema = { type: "string", enum: src.slice(1).split("|") };
+  else if (src.startsWith("[")) schema = { type: "array", items: parseType(src.slice(1, -1)) };
   else if (src.startsWith("@")) schema = ref(src.slice(1));
   else if (src.startsWith("map<")) {
     schema = { type: "object", additionalProperties: parseType(src.slice(4, -1)) };
   } else if (BASE[src]) schema = BASE[src]();
   else throw new Error(`unknown type ${t}`);
-  return isNull ? nullable(schema) : schema;
+  return maybeNull(schema, isNull);
 }
+
+const maybeNull = (schema, isNull) => (isNull ? nullable(schema) : schema);
 
 /**
  * Build an object schema.
@@ -512,8 +564,8 @@ schemas.ApiOpenAPIOverviewResponse = obj("counts:map<i> recent_audit_logs:[@ApiO
 // Authorization ---------------------------------------------------------------------------------
 
 schemas.AuthzActorContext = obj(
-  "user_id:s member_id:s user_member_id:s binding_id:s space_id:s user_email:s user_status:s " +
-    "member_display_name:s member_status:s binding_status:s relation_type:s space_name:s space_status:s",
+  "user_id:s? member_id:s? user_member_id:s? binding_id:s? space_id:s? user_email:s? user_status:s? " +
+    "member_display_name:s? member_status:s? binding_status:s? relation_type:s? space_name:s? space_status:s?",
   {
     optionalAll: true,
     extra: false,
@@ -523,8 +575,8 @@ schemas.AuthzActorContext = obj(
   },
 );
 schemas.ApiAuthzResourceContext = obj(
-  "type:s id:s external_id:s space_id:s group_id:s group_path:s owner_member_id:s display_name:s " +
-    "visibility:s status:s metadata:meta?",
+  "type:s? id:s? external_id:s? space_id:s? group_id:s? group_path:s? owner_member_id:s? display_name:s? " +
+    "visibility:s? status:s? metadata:meta?",
   {
     optionalAll: true,
     extra: false,
@@ -533,19 +585,25 @@ schemas.ApiAuthzResourceContext = obj(
   },
 );
 schemas.AuthzGrantContext = obj(
-  "scope:@Scope role_id~:s role_key~:s permission_id~:s resource~:s action~:s space_id~:s " +
-    "scope_anchor_group_id~:s scope_anchor_group_path~:s",
+  "scope:@Scope role_id~:s? role_key~:s? permission_id~:s? resource~:s? action~:s? space_id~:s? " +
+    "scope_anchor_group_id~:s? scope_anchor_group_path~:s?",
   { extra: false, description: "Inline permission grant (Context Mode, API keys only)." },
 );
 schemas.ApiAuthzRequest = obj(
-  "action:s actor~:@AuthzActorContext resource_type~:s resource_id~:s resource~:@ApiAuthzResourceContext " +
-    "grants~:[@AuthzGrantContext] explain~:b",
+  "action:s{1,} actor~:@AuthzActorContext? resource_type~:s? resource_id~:s? " +
+    "resource~:@ApiAuthzResourceContext? grants~:[@AuthzGrantContext]{,1000}? explain~:b? request_id~:any ip~:any " +
+    "user_agent~:any",
   {
     extra: false,
     description:
       "Authorization question. With a session `actor` may be omitted (the session's active binding is " +
       "used); API keys must send it. `resource_type`/`resource_id` may come from `resource.type`/`resource.id`.",
-    desc: { explain: "When true the check response also carries the full `trace`." },
+    desc: {
+      explain: "When true the check response also carries the full `trace`.",
+      request_id: "Accepted from older clients and ignored: the audited request id is the server's.",
+      ip: "Accepted and ignored: the audited address comes from the connection or a trusted proxy.",
+      user_agent: "Accepted and ignored: the audited value is the User-Agent header.",
+    },
     ex: { action: "approve", resource_type: "invoice", resource_id: "invoice_001" },
   },
 );
@@ -683,17 +741,17 @@ const optionalObj = (fields, opts = {}) => {
   return o;
 };
 
-schemas.ApiAuthLoginRequest = obj("email:s password:s", {
+schemas.ApiAuthLoginRequest = obj("email:ne password:s{1,}", {
   extra: false,
   ex: { email: "alice@example.com" },
 });
 schemas.ApiAuthLogoutRequest = optionalObj("refresh_token:s", {
   description: "Used only when no bearer token is sent.",
 });
-schemas.ApiAuthRefreshRequest = obj("refresh_token:s", { extra: false });
+schemas.ApiAuthRefreshRequest = obj("refresh_token:ne", { extra: false });
 schemas.ApiAuthRegisterRequest = optionalObj(
-  "email:s password:s username:s? phone:s? space_name:s space_slug:s member_display_name:s " +
-    "registration_token:s metadata:meta?",
+  "email:email password:s username:s{,200}? phone:s{,64}? space_name:s{,200} " +
+    "space_slug:spaceslug member_display_name:s{,200} registration_token:s metadata:meta?",
   { required: ["email", "password"] },
 );
 schemas.ApiSwitchMemberRequest = optionalObj("member_id:s user_member_id:s", {
@@ -702,13 +760,19 @@ schemas.ApiSwitchMemberRequest = optionalObj("member_id:s user_member_id:s", {
 
 requestPair(
   "User",
-  `id:s email:s password:s? username:s? phone:s? status:@EntityStatus metadata:meta? audit_space_id:s ${ACTOR}`,
+  `id:id email:email password:s? username:s{,200}? phone:s{,50}? status:@EntityStatus metadata:meta? audit_space_id:s{1,} ${ACTOR}`,
   ["email"],
 );
-requestPair("Space", `id:s name:s slug:s? type:s? status:@EntityStatus metadata:meta? ${ACTOR}`, ["name"]);
+requestPair(
+  "Space",
+  `id:id name:ne{,200} slug:slug? type:s{1,100}? status:@EntityStatus metadata:meta? ${ACTOR}`,
+  ["name"],
+);
 requestPair(
   "Group",
-  "id:s name:s display_name:s? parent_group_id:s? parent_id:s? path:s sort_order:i? status:@EntityStatus " +
+  "id:id name:gname display_name:s{,200}? parent_group_id:ref? parent_id:ref? path:s{1,1000} " +
+    "sort_order:i{-2147483648,2147483647}? " +
+    "status:@EntityStatus " +
     `metadata:meta? ${ACTOR}`,
   ["name"],
   {
@@ -718,49 +782,60 @@ requestPair(
     },
   },
 );
-requestPair("Member", `id:s display_name:s member_type:s? status:@EntityStatus metadata:meta? ${ACTOR}`, [
-  "display_name",
-]);
+requestPair(
+  "Member",
+  `id:id display_name:ne{,200} member_type:s{1,50}? status:@EntityStatus metadata:meta? ${ACTOR}`,
+  ["display_name"],
+);
 requestPair(
   "UserMember",
-  "id:s user_id:s member_id:s relation_type:s is_primary:b? expires_at:dt? linked_at:dt? linked_by_member_id:s? " +
-    `revoked_reason:s? status:@UserMemberStatus metadata:meta? ${ACTOR}`,
+  "id:id user_id:ref member_id:ref relation_type:s{1,50} is_primary:b? expires_at:dt? linked_at:dt? " +
+    `linked_by_member_id:ref? revoked_reason:s{,500}? status:@UserMemberStatus metadata:meta? ${ACTOR}`,
   ["user_id", "member_id"],
 );
-requestPair("Role", `id:s key:s name:s description:s? status:@EntityStatus metadata:meta? ${ACTOR}`, [
-  "key",
-  "name",
-]);
+requestPair(
+  "Role",
+  `id:id key:token name:ne{,200} description:s{,2000}? status:@EntityStatus metadata:meta? ${ACTOR}`,
+  ["key", "name"],
+);
 requestPair(
   "MemberRole",
-  `id:s member_id:s role_id:s scope_anchor_group_id:s? status:@GrantStatus metadata:meta? ${ACTOR}`,
+  `id:id member_id:ref role_id:ref scope_anchor_group_id:ref? status:@GrantStatus metadata:meta? ${ACTOR}`,
   ["member_id", "role_id"],
 );
 requestPair(
   "Permission",
-  "id:s resource:s action:s scope:@Scope description:s? status:@EntityStatus metadata:meta? audit_space_id:s " +
+  "id:id resource:token action:token scope:@Scope description:s{,2000}? status:@EntityStatus metadata:meta? " +
+    "audit_space_id:s{1,} " +
     ACTOR,
   ["resource", "action", "scope"],
 );
 schemas.ApiRolePermissionMutationRequest = optionalObj(
-  `id:s role_id:s permission_id:s audit_space_id:s metadata:meta? ${ACTOR}`,
+  `id:id role_id:ref permission_id:ref audit_space_id:s{1,} metadata:meta? ${ACTOR}`,
   { required: ["role_id", "permission_id"] },
 );
 schemas.ApiResourceTypeMutationRequest = optionalObj(
-  "id:s key:s display_name:s description:s? source:s status:@EntityStatus metadata:meta?",
+  "id:s{1,200} key:regkey display_name:s{1,200} description:s{,2000}? source:s{1,100} status:@EntityStatus " +
+    "metadata:meta?",
   { required: ["key"] },
 );
 schemas.ApiResourceActionMutationRequest = optionalObj(
-  "id:s key:s display_name:s description:s? risk_level:@RiskLevel audit_default:b? metadata:meta?",
+  "id:s{1,200} key:regkey display_name:s{1,200} description:s{,2000}? risk_level:@RiskLevel audit_default:b? " +
+    "metadata:meta?",
   { required: ["key"] },
 );
 schemas.ApiResourceMappingMutationRequest = optionalObj(
-  "id:s storage_kind:@StorageKind table_name:s? id_field:s space_field:s group_field:s? owner_member_field:s? " +
-    "visibility_field:s? metadata_field:s? status:@EntityStatus metadata:meta?",
+  "id:s{1,200} storage_kind:@StorageKind table_name:=resources? id_field:=id space_field:=space_id " +
+    "group_field:=group_id? owner_member_field:=owner_member_id? visibility_field:=visibility? " +
+    "metadata_field:=metadata? status:@EntityStatus metadata:meta?",
+  {
+    description:
+      "Only the built-in `resources` table is supported, so each field may only name its own column.",
+  },
 );
 const RESOURCE_REQ =
-  "id:s resource_type:s space_id:s external_id:s? display_name:s? group_id:s? owner_member_id:s? visibility:s? " +
-  `status:@ResourceStatus metadata:meta? ${ACTOR}`;
+  "id:s{1,200} resource_type:s{1,100} space_id:s{1,} external_id:s{,1000}? display_name:s{,1000}? group_id:s{1,}? " +
+  `owner_member_id:s{1,}? visibility:s{1,50}? status:=active|archived metadata:meta? ${ACTOR}`;
 requestPair("Resource", RESOURCE_REQ, ["resource_type", "space_id"]);
 schemas.ApiSpaceResourceCreateRequest = optionalObj(RESOURCE_REQ, {
   required: ["resource_type"],
@@ -768,13 +843,14 @@ schemas.ApiSpaceResourceCreateRequest = optionalObj(RESOURCE_REQ, {
 });
 requestPair(
   "DataRow",
-  `id:s space_id:s display_name:s? group_id:s? owner_member_id:s? visibility:s? status:@ResourceStatus metadata:meta? ${ACTOR}`,
+  "id:id space_id:ref display_name:s{,500}? group_id:ref? owner_member_id:ref? visibility:s{1,50}? " +
+    `status:=active|archived metadata:meta? ${ACTOR}`,
   ["space_id"],
 );
 requestPair(
   "AdminGrant",
-  "id:s user_id:s member_id:s? space_id:s? group_id:s? level:@AdminGrantLevel permission_key:s status:@GrantStatus " +
-    "expires_at:dt? revoked_reason:s? metadata:meta?",
+  "id:akid user_id:ne member_id:ne? space_id:ne? group_id:ne? level:@AdminGrantLevel permission_key:permkey " +
+    "status:@GrantStatus expires_at:dt? revoked_reason:s{,500}? metadata:meta?",
   ["user_id", "level", "permission_key"],
   {
     desc: {
@@ -784,11 +860,60 @@ requestPair(
 );
 requestPair(
   "ApiKey",
-  "id:s name:s level:@ApiKeyLevel space_id:s? group_id:s? permission_keys:[s] status:@ApiKeyStatus expires_at:dt? " +
-    "revoked_reason:s? metadata:meta?",
+  "id:akid name:ne{,200} level:@ApiKeyLevel space_id:ne? group_id:ne? permission_keys:[permkey] " +
+    "status:@ApiKeyStatus expires_at:dt? revoked_reason:s{,500}? metadata:meta?",
   ["name", "level", "permission_keys"],
 );
-schemas.ApiApiKeyCreateRequest.properties.permission_keys.minItems = 1;
+Object.assign(schemas.ApiApiKeyCreateRequest.properties.permission_keys, { minItems: 1, maxItems: 256 });
+// A new grant or key starts live; revoke bodies are the loose v1.0 mutation shape (only
+// `revoked_reason` is read, the other fields are accepted and ignored).
+Object.assign(schemas.ApiAdminGrantCreateRequest.properties, {
+  status: parseType("=active"),
+  revoked_reason: { type: "null" },
+});
+Object.assign(schemas.ApiApiKeyCreateRequest.properties, {
+  status: parseType("=active|disabled"),
+  revoked_reason: { type: "null" },
+});
+schemas.ApiAdminGrantMutationRequest = optionalObj(
+  "id:s user_id:s member_id:s? space_id:s? group_id:s? level:s permission_key:s status:s expires_at:s? " +
+    "revoked_reason:s{,500}? metadata:meta?",
+);
+schemas.ApiApiKeyMutationRequest = optionalObj(
+  "id:s name:s level:s space_id:s? group_id:s? permission_keys:[s] status:s expires_at:s? " +
+    "revoked_reason:s{,500}? metadata:meta?",
+);
+
+// Request strings: PostgreSQL cannot store U+0000, so the server refuses it in every string it
+// reads (bodies, path and query), including inside caller metadata.
+const NO_NUL = "^[^\\u0000]*$";
+schemas.ApiMetadataObject = {
+  type: "object",
+  description:
+    "Free-form JSON object owned by the caller. No U+0000 in any key or string, at any depth (only " +
+    "the top level is stated here); request bodies nest at most 64 levels deep.",
+  propertyNames: { pattern: NO_NUL },
+  additionalProperties: {
+    type: ["string", "number", "boolean", "null", "array", "object"],
+    pattern: NO_NUL,
+  },
+};
+function requestSide(node) {
+  if (Array.isArray(node)) return node.map(requestSide);
+  if (!node || typeof node !== "object") return node;
+  if (node.description === BASE.meta().description) {
+    return node.type?.includes?.("null") ? nullable(ref("ApiMetadataObject")) : ref("ApiMetadataObject");
+  }
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, requestSide(v)]));
+  const types = [out.type].flat();
+  if (types.includes("string") && !out.pattern && !out.enum) out.pattern = NO_NUL;
+  return out;
+}
+for (const name of Object.keys(schemas)) {
+  if (/Request$|^Authz(Actor|Grant)Context$|^ApiAuthzResourceContext$/.test(name)) {
+    schemas[name] = requestSide(schemas[name]);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Parameters, headers, responses
@@ -800,8 +925,9 @@ const parameters = {
     in: "header",
     required: false,
     description:
-      "Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent.",
-    schema: { type: "string", maxLength: 128 },
+      "Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters " +
+      "(no quotes or backslash); otherwise, or when absent, a new one is generated.",
+    schema: { type: "string" },
   },
   Limit: {
     name: "limit",
@@ -815,7 +941,7 @@ const parameters = {
     in: "query",
     required: false,
     description: "Opaque cursor from a previous page's `pagination.cursor`.",
-    schema: { type: "string" },
+    schema: { type: "string", minLength: 1, pattern: NO_NUL },
   },
 };
 
@@ -842,7 +968,7 @@ for (const [name, comp] of Object.entries(PATH_PARAMS)) {
     in: "path",
     required: true,
     description: PATH_DESC[name] ?? `Id of the ${name.replace(/_id$/, "").replaceAll("_", " ")}.`,
-    schema: { type: "string", minLength: 1 },
+    schema: { type: "string", minLength: 1, pattern: NO_NUL },
   };
 }
 
@@ -888,6 +1014,8 @@ const FILTERS = {
   ],
 };
 for (const [comp, [name, schema, description]] of Object.entries(FILTERS)) {
+  // An empty filter is a 400, not "no filter".
+  if (schema.type === "string" && !schema.format) Object.assign(schema, { minLength: 1, pattern: NO_NUL });
   parameters[comp] = { name, in: "query", required: false, description, schema };
 }
 
@@ -971,8 +1099,19 @@ const ERROR_RESPONSES = {
   },
   503: {
     name: "ServiceUnavailable",
-    description: "NOT_READY (database or migrations not ready) or REGISTRATION_LOCK_UNAVAILABLE.",
-    example: errorExample("NOT_READY", "Core is not ready."),
+    description:
+      "NOT_READY (database unreachable, or migrations not current) or REGISTRATION_LOCK_UNAVAILABLE. " +
+      "While the database is unreachable every operation that needs it fails fast with NOT_READY and " +
+      "`Retry-After`.",
+    example: errorExample("NOT_READY", "The database is unreachable; retry shortly.", {
+      database: "unreachable",
+    }),
+    optionalHeaders: {
+      "Retry-After": hdr("Seconds to wait before retrying (sent while the database is unreachable).", {
+        type: "integer",
+        minimum: 1,
+      }),
+    },
   },
 };
 
@@ -1734,6 +1873,7 @@ op({
   auth: "std",
   list: "ApiOpenAPIRolePermission",
   q: ["RoleIdQuery", "PermissionIdQuery"],
+  extraErr: [404],
 });
 op({
   m: "post",
@@ -1844,6 +1984,7 @@ op({
   sum: "Register or update resource mapping",
   auth: "std",
   body: "ApiResourceMappingMutationRequest",
+  bodyOptional: true,
   ok: 201,
   one: "ApiOpenAPIResourceMapping",
   extraErr: [404, 409],
@@ -1857,6 +1998,7 @@ op({
   sum: "Update resource mapping",
   auth: "std",
   body: "ApiResourceMappingMutationRequest",
+  bodyOptional: true,
   one: "ApiOpenAPIResourceMapping",
   extraErr: [404, 409],
   desc: "Changes only the fields sent.",
@@ -1869,6 +2011,7 @@ op({
   sum: "Replace resource mapping",
   auth: "std",
   body: "ApiResourceMappingMutationRequest",
+  bodyOptional: true,
   one: "ApiOpenAPIResourceMapping",
   extraErr: [404, 409],
   desc: "Creates or replaces the type's mapping. Requires `registry:manage` like every other registry write.",
@@ -2112,6 +2255,9 @@ op({
 const pRef = (name) => ({ $ref: `#/components/parameters/${name}` });
 const rRef = (name) => ({ $ref: `#/components/responses/${name}` });
 
+/** Operations that answer without the database. */
+const NO_DATABASE = new Set(["getHealth", "getVersion"]);
+
 function buildOperation(o) {
   const out = { tags: [o.tag], summary: o.sum };
   if (o.desc) out.description = o.desc;
@@ -2160,6 +2306,8 @@ function buildOperation(o) {
   };
   const statuses = new Set(o.err ?? DEFAULT_ERR[o.auth]);
   for (const s of o.extraErr ?? []) statuses.add(s);
+  // Everything but liveness and version reads the database, so may meet it unreachable.
+  if (!NO_DATABASE.has(o.id)) statuses.add(503);
   for (const s of [...statuses].sort()) responsesOut[String(s)] = rRef(ERROR_RESPONSES[s].name);
   out.responses = responsesOut;
   return out;

@@ -910,14 +910,14 @@ func (s *ResourceTypesService) Mapping(ctx context.Context, resourceType string)
 // ReplaceMapping sends PUT /api/v1/resource-types/{resource_type}/mapping (operation
 // replaceResourceMapping): Replace resource mapping. Creates or replaces the type's mapping.
 // Requires `registry:manage` like every other registry write.
-func (s *ResourceTypesService) ReplaceMapping(ctx context.Context, resourceType string, body ResourceMappingMutationInput) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, opReplaceResourceMapping, []string{resourceType}, nil, body)
+func (s *ResourceTypesService) ReplaceMapping(ctx context.Context, resourceType string, body *ResourceMappingMutationInput) (*ResourceMapping, error) {
+	return call[ResourceMapping](ctx, s.t, opReplaceResourceMapping, []string{resourceType}, nil, optionalBody(body))
 }
 
 // UpdateMapping sends PATCH /api/v1/resource-types/{resource_type}/mapping (operation
 // updateResourceMapping): Update resource mapping. Changes only the fields sent.
-func (s *ResourceTypesService) UpdateMapping(ctx context.Context, resourceType string, body ResourceMappingMutationInput) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, opUpdateResourceMapping, []string{resourceType}, nil, body)
+func (s *ResourceTypesService) UpdateMapping(ctx context.Context, resourceType string, body *ResourceMappingMutationInput) (*ResourceMapping, error) {
+	return call[ResourceMapping](ctx, s.t, opUpdateResourceMapping, []string{resourceType}, nil, optionalBody(body))
 }
 
 // Upsert sends POST /api/v1/resource-types (operation upsertResourceType): Register or update a
@@ -936,8 +936,8 @@ func (s *ResourceTypesService) UpsertAction(ctx context.Context, resourceType st
 // UpsertMapping sends POST /api/v1/resource-types/{resource_type}/mapping (operation
 // upsertResourceMapping): Register or update resource mapping. Creates or replaces the type's
 // mapping; answers 201 in both cases.
-func (s *ResourceTypesService) UpsertMapping(ctx context.Context, resourceType string, body ResourceMappingMutationInput) (*ResourceMapping, error) {
-	return call[ResourceMapping](ctx, s.t, opUpsertResourceMapping, []string{resourceType}, nil, body)
+func (s *ResourceTypesService) UpsertMapping(ctx context.Context, resourceType string, body *ResourceMappingMutationInput) (*ResourceMapping, error) {
+	return call[ResourceMapping](ctx, s.t, opUpsertResourceMapping, []string{resourceType}, nil, optionalBody(body))
 }
 
 // ResourcesService is Client.Resources: Protected resource records that managed-mode checks

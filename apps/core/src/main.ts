@@ -33,7 +33,23 @@ async function main() {
   const deps = await createDeps(config, database, { logger });
   const app = createApp(deps);
   const server = serve(
-    { fetch: app.fetch, hostname: config.host || undefined, port: config.port },
+    {
+      fetch: app.fetch,
+      hostname: config.host || undefined,
+      port: config.port,
+      serverOptions: {
+        // Slow clients: the whole header block within HTTP_READ_HEADER_TIMEOUT, the whole request
+        // (headers and body) within HTTP_READ_TIMEOUT. Node enforces both on a periodic sweep, so
+        // sweep often enough that a trickling client is cut off close to the configured time.
+        headersTimeout: config.httpReadHeaderTimeoutMs,
+        requestTimeout: config.httpReadTimeoutMs,
+        keepAliveTimeout: config.httpIdleTimeoutMs,
+        connectionsCheckingInterval: Math.max(
+          100,
+          Math.min(1_000, Math.floor(Math.min(config.httpReadHeaderTimeoutMs, config.httpReadTimeoutMs) / 4)),
+        ),
+      },
+    },
     (info) => {
       logger.info(
         {
@@ -47,9 +63,13 @@ async function main() {
     },
   );
   const http = server as unknown as import("node:http").Server;
-  http.headersTimeout = config.httpReadHeaderTimeoutMs;
-  http.requestTimeout = config.httpReadTimeoutMs;
-  http.keepAliveTimeout = config.httpIdleTimeoutMs;
+  // HTTP_WRITE_TIMEOUT: a response not fully written this long after its request arrived (a client
+  // that stops reading, a handler stuck on a lost database) has its connection closed.
+  http.on("request", (_req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    const timer = setTimeout(() => res.destroy(), config.httpWriteTimeoutMs);
+    timer.unref();
+    res.once("close", () => clearTimeout(timer));
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob | File;
   /** Maximum pooled PostgreSQL connections. */
   poolMax?: number;
+  /** How long a request waits for a new PostgreSQL connection before failing (default 5 s). */
+  connectTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -75,9 +77,17 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     max: options.poolMax ?? 10,
     application_name: options.applicationName ?? "plystra-core",
     idleTimeoutMillis: 30_000,
+    // With the server unreachable a request fails within this bound (a 503) instead of hanging.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
   });
   // An idle client error must not crash the process; the next query reports it.
   pool.on("error", () => {});
+  // Nor may a server-side termination (restart, failover: 57P01) of a connection that is checked
+  // out between two queries: pg emits it as an 'error' event with no listener, which kills Node.
+  // The client is no longer queryable, so the pool discards it on release.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: "postgres",

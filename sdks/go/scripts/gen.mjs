@@ -258,6 +258,7 @@ function baseType(s) {
  *   default; other optional fields are plain values;
  * - nullable arrays and maps are plain slices/maps (nil already reads as null);
  * - a non-null `oneOf` union becomes `json.RawMessage` (typed accessors are hand-written);
+ * - a schema allowing several JSON types becomes `any`;
  * - `additionalProperties: true` beside declared properties is dropped (the decoder ignores
  *   unknown fields anyway) and formats other than date-time are dropped (no runtime types).
  */
@@ -285,6 +286,11 @@ function goShapedSpec(spec) {
       } else out[k] = fix(v);
     }
     if (out.properties && out.additionalProperties === true) delete out.additionalProperties;
+    // A value that may be any of several JSON types (free-form metadata values) is `any` in Go.
+    if (Array.isArray(out.type) && out.type.filter((t) => t !== "null").length > 1) {
+      delete out.type;
+      delete out.pattern;
+    }
     // DenyCodeScopeOutOfBounds rather than DenyCodeSCOPEOUTOFBOUNDS.
     if (Array.isArray(out.enum) && out.enum.every((v) => typeof v === "string")) {
       out["x-enum-varnames"] = out.enum.map((v) => pascal(v.toLowerCase()));

@@ -82,6 +82,11 @@ export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string,
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalid("Request body must contain a single JSON object.", "must be a single JSON object");
   }
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw invalid(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, {
+      reason: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+  }
   // PostgreSQL text cannot hold U+0000; refuse it here with the field's path instead of failing
   // (with a 500) deep inside a write. Only possible when the raw text carries the escape.
   if (text.includes("\\u0000")) {
@@ -95,6 +100,23 @@ export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string,
     }
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Deepest nesting a body may have: far beyond any real request, and far below what the recursive
+ * walks after parsing (validation, NUL scan, PostgreSQL's jsonb input) survive.
+ */
+const MAX_JSON_DEPTH = 64;
+
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (nestedDeeperThan(v, levels - 1)) return true;
+    return false;
+  }
+  for (const k in value) if (nestedDeeperThan((value as Record<string, unknown>)[k], levels - 1)) return true;
+  return false;
 }
 
 /** Path of the first key or string containing U+0000, or null. */

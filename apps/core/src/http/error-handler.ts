@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Config } from "../config.ts";
+import { databaseUnavailable, isDatabaseUnavailable } from "./db-unavailable.ts";
 import { json } from "./envelope.ts";
 import { AppError, validationError } from "./errors.ts";
 import type { AppEnv } from "./types.ts";
@@ -37,6 +38,8 @@ const INPUT_DATA_ERRORS: Record<string, string> = {
 export function errorHandler(config: Config) {
   return (err: Error, c: Context<AppEnv>) => {
     if (err instanceof AppError) return renderError(c, err, config);
+    // The database went away (restart, failover, network): a retryable 503, not a 500.
+    if (isDatabaseUnavailable(err)) return renderError(c, databaseUnavailable(), config);
     const pgCode = (err as { code?: unknown }).code;
     if (typeof pgCode === "string" && INPUT_DATA_ERRORS[pgCode]) {
       return renderError(

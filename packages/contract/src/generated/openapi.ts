@@ -1472,14 +1472,12 @@ export interface components {
             level: components["schemas"]["AdminGrantLevel"];
             /** @description `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`). */
             permission_key: string;
-            status?: components["schemas"]["GrantStatus"];
+            /** @enum {string} */
+            status?: "active";
             /** Format: date-time */
             expires_at?: string | null;
-            revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            revoked_reason?: null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiAdminGrantMutationRequest: {
             id?: string;
@@ -1487,17 +1485,12 @@ export interface components {
             member_id?: string | null;
             space_id?: string | null;
             group_id?: string | null;
-            level?: components["schemas"]["AdminGrantLevel"];
-            /** @description `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`). */
+            level?: string;
             permission_key?: string;
-            status?: components["schemas"]["GrantStatus"];
-            /** Format: date-time */
+            status?: string;
             expires_at?: string | null;
             revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiApiKeyCreateRequest: {
             id?: string;
@@ -1506,30 +1499,24 @@ export interface components {
             space_id?: string | null;
             group_id?: string | null;
             permission_keys: string[];
-            status?: components["schemas"]["ApiKeyStatus"];
+            /** @enum {string} */
+            status?: "active" | "disabled";
             /** Format: date-time */
             expires_at?: string | null;
-            revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            revoked_reason?: null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiApiKeyMutationRequest: {
             id?: string;
             name?: string;
-            level?: components["schemas"]["ApiKeyLevel"];
+            level?: string;
             space_id?: string | null;
             group_id?: string | null;
             permission_keys?: string[];
-            status?: components["schemas"]["ApiKeyStatus"];
-            /** Format: date-time */
+            status?: string;
             expires_at?: string | null;
             revoked_reason?: string | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiAuthLoginRequest: {
             /** @example alice@example.com */
@@ -1552,41 +1539,41 @@ export interface components {
             space_slug?: string;
             member_display_name?: string;
             registration_token?: string;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         /** @description Authorization question. With a session `actor` may be omitted (the session's active binding is used); API keys must send it. `resource_type`/`resource_id` may come from `resource.type`/`resource.id`. */
         ApiAuthzRequest: {
             /** @example approve */
             action: string;
-            actor?: components["schemas"]["AuthzActorContext"];
+            actor?: components["schemas"]["AuthzActorContext"] | null;
             /** @example invoice */
-            resource_type?: string;
+            resource_type?: string | null;
             /** @example invoice_001 */
-            resource_id?: string;
-            resource?: components["schemas"]["ApiAuthzResourceContext"];
-            grants?: components["schemas"]["AuthzGrantContext"][];
+            resource_id?: string | null;
+            resource?: components["schemas"]["ApiAuthzResourceContext"] | null;
+            grants?: components["schemas"]["AuthzGrantContext"][] | null;
             /** @description When true the check response also carries the full `trace`. */
-            explain?: boolean;
+            explain?: boolean | null;
+            /** @description Accepted from older clients and ignored: the audited request id is the server's. */
+            request_id?: unknown;
+            /** @description Accepted and ignored: the audited address comes from the connection or a trusted proxy. */
+            ip?: unknown;
+            /** @description Accepted and ignored: the audited value is the User-Agent header. */
+            user_agent?: unknown;
         };
         /** @description Inline target snapshot (Context Mode, API keys only). `type`/`id` alone are not inline context. */
         ApiAuthzResourceContext: {
-            type?: string;
-            id?: string;
-            external_id?: string;
-            space_id?: string;
-            group_id?: string;
-            group_path?: string;
-            owner_member_id?: string;
-            display_name?: string;
-            visibility?: string;
-            status?: string;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            type?: string | null;
+            id?: string | null;
+            external_id?: string | null;
+            space_id?: string | null;
+            group_id?: string | null;
+            group_path?: string | null;
+            owner_member_id?: string | null;
+            display_name?: string | null;
+            visibility?: string | null;
+            status?: string | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiDataRowCreateRequest: {
             id?: string;
@@ -1595,11 +1582,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiDataRowMutationRequest: {
@@ -1609,11 +1594,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiGroupCreateRequest: {
@@ -1627,10 +1610,7 @@ export interface components {
             path?: string;
             sort_order?: number | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiGroupMutationRequest: {
@@ -1644,10 +1624,7 @@ export interface components {
             path?: string;
             sort_order?: number | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         /**
@@ -1665,10 +1642,7 @@ export interface components {
             display_name: string;
             member_type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiMemberMutationRequest: {
@@ -1676,10 +1650,7 @@ export interface components {
             display_name?: string;
             member_type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiMemberRoleCreateRequest: {
@@ -1688,10 +1659,7 @@ export interface components {
             role_id: string;
             scope_anchor_group_id?: string | null;
             status?: components["schemas"]["GrantStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiMemberRoleMutationRequest: {
@@ -1700,11 +1668,12 @@ export interface components {
             role_id?: string;
             scope_anchor_group_id?: string | null;
             status?: components["schemas"]["GrantStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
+        };
+        /** @description Free-form JSON object owned by the caller. No U+0000 in any key or string, at any depth (only the top level is stated here); request bodies nest at most 64 levels deep. */
+        ApiMetadataObject: {
+            [key: string]: string | number | boolean | null | unknown[] | Record<string, never>;
         };
         /** @description A scoped machine credential. The secret is never returned after creation. */
         ApiOpenAPIAPIKey: {
@@ -2889,10 +2858,7 @@ export interface components {
             scope: components["schemas"]["Scope"];
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -2903,10 +2869,7 @@ export interface components {
             scope?: components["schemas"]["Scope"];
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -2917,10 +2880,7 @@ export interface components {
             description?: string | null;
             risk_level?: components["schemas"]["RiskLevel"];
             audit_default?: boolean | null;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiResourceCreateRequest: {
             id?: string;
@@ -2931,28 +2891,31 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
+        /** @description Only the built-in `resources` table is supported, so each field may only name its own column. */
         ApiResourceMappingMutationRequest: {
             id?: string;
             storage_kind?: components["schemas"]["StorageKind"];
-            table_name?: string | null;
-            id_field?: string;
-            space_field?: string;
-            group_field?: string | null;
-            owner_member_field?: string | null;
-            visibility_field?: string | null;
-            metadata_field?: string | null;
+            /** @enum {string|null} */
+            table_name?: "resources" | null;
+            /** @enum {string} */
+            id_field?: "id";
+            /** @enum {string} */
+            space_field?: "space_id";
+            /** @enum {string|null} */
+            group_field?: "group_id" | null;
+            /** @enum {string|null} */
+            owner_member_field?: "owner_member_id" | null;
+            /** @enum {string|null} */
+            visibility_field?: "visibility" | null;
+            /** @enum {string|null} */
+            metadata_field?: "metadata" | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiResourceMutationRequest: {
             id?: string;
@@ -2963,11 +2926,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiResourceTypeMutationRequest: {
@@ -2977,10 +2938,7 @@ export interface components {
             description?: string | null;
             source?: string;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
         };
         ApiRoleCreateRequest: {
             id?: string;
@@ -2988,10 +2946,7 @@ export interface components {
             name: string;
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiRoleMutationRequest: {
@@ -3000,10 +2955,7 @@ export interface components {
             name?: string;
             description?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiRolePermissionMutationRequest: {
@@ -3011,10 +2963,7 @@ export interface components {
             role_id: string;
             permission_id: string;
             audit_space_id?: string;
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiSpaceCreateRequest: {
@@ -3023,10 +2972,7 @@ export interface components {
             slug?: string | null;
             type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiSpaceMutationRequest: {
@@ -3035,10 +2981,7 @@ export interface components {
             slug?: string | null;
             type?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         /** @description `space_id` defaults to the path's Space and must equal it when given. */
@@ -3051,11 +2994,9 @@ export interface components {
             group_id?: string | null;
             owner_member_id?: string | null;
             visibility?: string | null;
-            status?: components["schemas"]["ResourceStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            /** @enum {string} */
+            status?: "active" | "archived";
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         /** @description Either or both filter the session user's live bindings. */
@@ -3070,10 +3011,7 @@ export interface components {
             username?: string | null;
             phone?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
@@ -3090,10 +3028,7 @@ export interface components {
             linked_by_member_id?: string | null;
             revoked_reason?: string | null;
             status?: components["schemas"]["UserMemberStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiUserMemberMutationRequest: {
@@ -3109,10 +3044,7 @@ export interface components {
             linked_by_member_id?: string | null;
             revoked_reason?: string | null;
             status?: components["schemas"]["UserMemberStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         ApiUserMutationRequest: {
@@ -3122,28 +3054,25 @@ export interface components {
             username?: string | null;
             phone?: string | null;
             status?: components["schemas"]["EntityStatus"];
-            /** @description Free-form JSON object owned by the caller. */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
+            metadata?: components["schemas"]["ApiMetadataObject"] | null;
             audit_space_id?: string;
             actor?: components["schemas"]["AuthzActorContext"];
         };
         /** @description Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key. */
         AuthzActorContext: {
-            user_id?: string;
-            member_id?: string;
-            user_member_id?: string;
-            binding_id?: string;
-            space_id?: string;
-            user_email?: string;
-            user_status?: string;
-            member_display_name?: string;
-            member_status?: string;
-            binding_status?: string;
-            relation_type?: string;
-            space_name?: string;
-            space_status?: string;
+            user_id?: string | null;
+            member_id?: string | null;
+            user_member_id?: string | null;
+            binding_id?: string | null;
+            space_id?: string | null;
+            user_email?: string | null;
+            user_status?: string | null;
+            member_display_name?: string | null;
+            member_status?: string | null;
+            binding_status?: string | null;
+            relation_type?: string | null;
+            space_name?: string | null;
+            space_status?: string | null;
         };
         /** @description Audit attribution of a decision. */
         AuthzAuditContext: {
@@ -3163,14 +3092,14 @@ export interface components {
         /** @description Inline permission grant (Context Mode, API keys only). */
         AuthzGrantContext: {
             scope: components["schemas"]["Scope"];
-            role_id?: string;
-            role_key?: string;
-            permission_id?: string;
-            resource?: string;
-            action?: string;
-            space_id?: string;
-            scope_anchor_group_id?: string;
-            scope_anchor_group_path?: string;
+            role_id?: string | null;
+            role_key?: string | null;
+            permission_id?: string | null;
+            resource?: string | null;
+            action?: string | null;
+            space_id?: string | null;
+            scope_anchor_group_id?: string | null;
+            scope_anchor_group_path?: string | null;
         };
         /**
          * @description Kind of credential on the request.
@@ -3321,11 +3250,13 @@ export interface components {
                 "application/json": components["schemas"]["ApiOpenAPIErrorEnvelope"];
             };
         };
-        /** @description NOT_READY (database or migrations not ready) or REGISTRATION_LOCK_UNAVAILABLE. */
+        /** @description NOT_READY (database unreachable, or migrations not current) or REGISTRATION_LOCK_UNAVAILABLE. While the database is unreachable every operation that needs it fails fast with NOT_READY and `Retry-After`. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "X-Plystra-Error-Code": components["headers"]["X-Plystra-Error-Code"];
+                /** @description Seconds to wait before retrying (sent while the database is unreachable). */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -3334,7 +3265,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+        /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
         XRequestId: string;
         /** @description Maximum number of rows to return. */
         Limit: number;
@@ -3442,7 +3373,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3464,13 +3395,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     switchMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3496,6 +3428,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAdminGrants: {
@@ -3517,7 +3450,7 @@ export interface operations {
                 status?: components["parameters"]["GrantStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3539,13 +3472,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAdminGrant: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3573,13 +3507,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAdminGrant: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3605,13 +3540,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeAdminGrant: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3643,13 +3579,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAdminMe: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3671,6 +3608,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAPIKeys: {
@@ -3690,7 +3628,7 @@ export interface operations {
                 status?: components["parameters"]["ApiKeyStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3712,13 +3650,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAPIKey: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3746,13 +3685,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAPIKey: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3778,13 +3718,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeAPIKey: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3816,6 +3757,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAuditLogs: {
@@ -3849,7 +3791,7 @@ export interface operations {
                 created_at_to?: components["parameters"]["CreatedAtToQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3871,13 +3813,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAuditLog: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -3903,13 +3846,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3936,13 +3880,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3967,13 +3912,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAuthMe: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -3993,13 +3939,14 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     refreshSession: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4024,13 +3971,14 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     register: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4063,7 +4011,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4091,13 +4039,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     explainAuthorization: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4125,13 +4074,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getConsoleOverview: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4153,6 +4103,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listDataRows: {
@@ -4166,7 +4117,7 @@ export interface operations {
                 space_id?: components["parameters"]["SpaceIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4192,13 +4143,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createDataRow: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4229,13 +4181,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getDataRow: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4263,13 +4216,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteDataRow: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4298,13 +4252,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateDataRow: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4337,6 +4292,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listDataTables: {
@@ -4350,7 +4306,7 @@ export interface operations {
                 space_id?: components["parameters"]["SpaceIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4373,13 +4329,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getGroupByID: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4405,13 +4362,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getHealth: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4436,7 +4394,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4462,6 +4420,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listPermissions: {
@@ -4481,7 +4440,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4503,13 +4462,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createPermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4537,13 +4497,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4569,13 +4530,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updatePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4606,13 +4568,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disablePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4644,13 +4607,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getReadiness: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4683,7 +4647,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4705,13 +4669,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     upsertResourceType: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -4738,13 +4703,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getResourceType: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4770,6 +4736,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listResourceActions: {
@@ -4781,7 +4748,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4807,13 +4774,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     upsertResourceAction: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4844,13 +4812,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getResourceMapping: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4876,13 +4845,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceResourceMapping: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4891,7 +4861,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be omitted or `{}`. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApiResourceMappingMutationRequest"];
             };
@@ -4913,13 +4884,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     upsertResourceMapping: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4928,7 +4900,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be omitted or `{}`. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApiResourceMappingMutationRequest"];
             };
@@ -4950,13 +4923,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateResourceMapping: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -4965,7 +4939,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be omitted or `{}`. */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApiResourceMappingMutationRequest"];
             };
@@ -4987,6 +4962,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listResources: {
@@ -5004,7 +4980,7 @@ export interface operations {
                 status?: components["parameters"]["ResourceStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5026,13 +5002,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createResource: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5060,13 +5037,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getResourceByTypeAndID: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5094,6 +5072,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listRolePermissions: {
@@ -5111,7 +5090,7 @@ export interface operations {
                 space_id?: components["parameters"]["SpaceIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5133,13 +5112,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createRolePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5167,13 +5147,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getRolePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5199,13 +5180,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteRolePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5231,13 +5213,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getRoleByID: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5263,6 +5246,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listSpaces: {
@@ -5276,7 +5260,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5298,13 +5282,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createSpace: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -5332,13 +5317,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSpace: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5364,13 +5350,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateSpace: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5401,6 +5388,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listSpaceAuditLogs: {
@@ -5432,7 +5420,7 @@ export interface operations {
                 created_at_to?: components["parameters"]["CreatedAtToQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5458,13 +5446,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSpaceAuditLog: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5492,13 +5481,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disableSpace: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5530,6 +5520,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listGroups: {
@@ -5543,7 +5534,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5569,13 +5560,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createGroup: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5606,6 +5598,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getGroupTree: {
@@ -5617,7 +5610,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5643,13 +5636,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getGroup: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5677,13 +5671,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateGroup: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5716,13 +5711,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disableGroup: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5756,6 +5752,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listMemberRoleGrants: {
@@ -5773,7 +5770,7 @@ export interface operations {
                 status?: components["parameters"]["GrantStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5799,13 +5796,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createMemberRoleGrant: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5836,13 +5834,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMemberRoleGrant: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5870,13 +5869,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeMemberRoleGrant: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5910,6 +5910,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listMemberRoles: {
@@ -5927,7 +5928,7 @@ export interface operations {
                 status?: components["parameters"]["GrantStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5953,13 +5954,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createMemberRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -5990,13 +5992,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMemberRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6024,13 +6027,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeMemberRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6064,6 +6068,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listMembers: {
@@ -6077,7 +6082,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6103,13 +6108,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6140,13 +6146,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6174,13 +6181,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6213,13 +6221,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disableMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6253,6 +6262,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listSpaceResources: {
@@ -6268,7 +6278,7 @@ export interface operations {
                 status?: components["parameters"]["ResourceStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6294,13 +6304,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createSpaceResource: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6331,13 +6342,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSpaceResource: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6365,13 +6377,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateSpaceResource: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6404,13 +6417,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     archiveSpaceResource: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6444,13 +6458,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     restoreSpace: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6482,6 +6497,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listSpaceRolePermissions: {
@@ -6497,7 +6513,7 @@ export interface operations {
                 permission_id?: components["parameters"]["PermissionIdQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6521,14 +6537,16 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createSpaceRolePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6559,13 +6577,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSpaceRolePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6593,13 +6612,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteSpaceRolePermission: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6627,6 +6647,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listRoles: {
@@ -6640,7 +6661,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6666,13 +6687,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6703,13 +6725,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6737,13 +6760,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6776,13 +6800,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disableRole: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6816,6 +6841,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listUserMembers: {
@@ -6833,7 +6859,7 @@ export interface operations {
                 status?: components["parameters"]["UserMemberStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6859,13 +6885,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createUserMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6896,13 +6923,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getUserMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6930,13 +6958,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateUserMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -6969,13 +6998,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeUserMember: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7009,13 +7039,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getUserMemberByID: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7041,6 +7072,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listUsers: {
@@ -7054,7 +7086,7 @@ export interface operations {
                 status?: components["parameters"]["EntityStatusQuery"];
             };
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7076,13 +7108,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7110,13 +7143,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7142,13 +7176,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7179,13 +7214,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     disableUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7217,13 +7253,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     restoreUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path: {
@@ -7255,13 +7292,14 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getVersion: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7286,7 +7324,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Client-chosen request id (1-128 printable ASCII characters). Echoed in the response; generated when absent. */
+                /** @description Client-chosen request id, echoed in the response when it is 1-128 printable ASCII characters (no quotes or backslash); otherwise, or when absent, a new one is generated. */
                 "X-Request-ID"?: components["parameters"]["XRequestId"];
             };
             path?: never;
@@ -7313,6 +7351,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -25,13 +25,10 @@ class ApiAdminGrantCreateRequest(TypedDict):
     """
     `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
     """
-    status: NotRequired[GrantStatus]
+    status: NotRequired[Literal["active"]]
     expires_at: NotRequired[str | None]
-    revoked_reason: NotRequired[str | None]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    revoked_reason: NotRequired[None]
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiAdminGrantMutationRequest(TypedDict):
@@ -40,18 +37,12 @@ class ApiAdminGrantMutationRequest(TypedDict):
     member_id: NotRequired[str | None]
     space_id: NotRequired[str | None]
     group_id: NotRequired[str | None]
-    level: NotRequired[AdminGrantLevel]
+    level: NotRequired[str]
     permission_key: NotRequired[str]
-    """
-    `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-    """
-    status: NotRequired[GrantStatus]
+    status: NotRequired[str]
     expires_at: NotRequired[str | None]
     revoked_reason: NotRequired[str | None]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiApiKeyCreateRequest(TypedDict):
@@ -60,30 +51,24 @@ class ApiApiKeyCreateRequest(TypedDict):
     level: ApiKeyLevel
     space_id: NotRequired[str | None]
     group_id: NotRequired[str | None]
-    permission_keys: list[str]
-    status: NotRequired[ApiKeyStatus]
+    permission_keys: list[PermissionKey]
+    status: NotRequired[Literal["active", "disabled"]]
     expires_at: NotRequired[str | None]
-    revoked_reason: NotRequired[str | None]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    revoked_reason: NotRequired[None]
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiApiKeyMutationRequest(TypedDict):
     id: NotRequired[str]
     name: NotRequired[str]
-    level: NotRequired[ApiKeyLevel]
+    level: NotRequired[str]
     space_id: NotRequired[str | None]
     group_id: NotRequired[str | None]
     permission_keys: NotRequired[list[str]]
-    status: NotRequired[ApiKeyStatus]
+    status: NotRequired[str]
     expires_at: NotRequired[str | None]
     revoked_reason: NotRequired[str | None]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiAuthLoginRequest(TypedDict):
@@ -112,10 +97,7 @@ class ApiAuthRegisterRequest(TypedDict):
     space_slug: NotRequired[str]
     member_display_name: NotRequired[str]
     registration_token: NotRequired[str]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiAuthzRequest(TypedDict):
@@ -124,14 +106,26 @@ class ApiAuthzRequest(TypedDict):
     """
 
     action: str
-    actor: NotRequired[AuthzActorContext]
-    resource_type: NotRequired[str]
-    resource_id: NotRequired[str]
-    resource: NotRequired[ApiAuthzResourceContext]
-    grants: NotRequired[list[AuthzGrantContext]]
-    explain: NotRequired[bool]
+    actor: NotRequired[AuthzActorContext | None]
+    resource_type: NotRequired[str | None]
+    resource_id: NotRequired[str | None]
+    resource: NotRequired[ApiAuthzResourceContext | None]
+    grants: NotRequired[list[AuthzGrantContext] | None]
+    explain: NotRequired[bool | None]
     """
     When true the check response also carries the full `trace`.
+    """
+    request_id: NotRequired[Any]
+    """
+    Accepted from older clients and ignored: the audited request id is the server's.
+    """
+    ip: NotRequired[Any]
+    """
+    Accepted and ignored: the audited address comes from the connection or a trusted proxy.
+    """
+    user_agent: NotRequired[Any]
+    """
+    Accepted and ignored: the audited value is the User-Agent header.
     """
 
 
@@ -140,20 +134,17 @@ class ApiAuthzResourceContext(TypedDict):
     Inline target snapshot (Context Mode, API keys only). `type`/`id` alone are not inline context.
     """
 
-    type: NotRequired[str]
-    id: NotRequired[str]
-    external_id: NotRequired[str]
-    space_id: NotRequired[str]
-    group_id: NotRequired[str]
-    group_path: NotRequired[str]
-    owner_member_id: NotRequired[str]
-    display_name: NotRequired[str]
-    visibility: NotRequired[str]
-    status: NotRequired[str]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    type: NotRequired[str | None]
+    id: NotRequired[str | None]
+    external_id: NotRequired[str | None]
+    space_id: NotRequired[str | None]
+    group_id: NotRequired[str | None]
+    group_path: NotRequired[str | None]
+    owner_member_id: NotRequired[str | None]
+    display_name: NotRequired[str | None]
+    visibility: NotRequired[str | None]
+    status: NotRequired[str | None]
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiDataRowCreateRequest(TypedDict):
@@ -163,11 +154,8 @@ class ApiDataRowCreateRequest(TypedDict):
     group_id: NotRequired[str | None]
     owner_member_id: NotRequired[str | None]
     visibility: NotRequired[str | None]
-    status: NotRequired[ResourceStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    status: NotRequired[Literal["active", "archived"]]
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -178,11 +166,8 @@ class ApiDataRowMutationRequest(TypedDict):
     group_id: NotRequired[str | None]
     owner_member_id: NotRequired[str | None]
     visibility: NotRequired[str | None]
-    status: NotRequired[ResourceStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    status: NotRequired[Literal["active", "archived"]]
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -201,10 +186,7 @@ class ApiGroupCreateRequest(TypedDict):
     """
     sort_order: NotRequired[int | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -223,10 +205,7 @@ class ApiGroupMutationRequest(TypedDict):
     """
     sort_order: NotRequired[int | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -247,10 +226,7 @@ class ApiMemberCreateRequest(TypedDict):
     display_name: str
     member_type: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -259,10 +235,7 @@ class ApiMemberMutationRequest(TypedDict):
     display_name: NotRequired[str]
     member_type: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -272,10 +245,7 @@ class ApiMemberRoleCreateRequest(TypedDict):
     role_id: str
     scope_anchor_group_id: NotRequired[str | None]
     status: NotRequired[GrantStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -285,11 +255,14 @@ class ApiMemberRoleMutationRequest(TypedDict):
     role_id: NotRequired[str]
     scope_anchor_group_id: NotRequired[str | None]
     status: NotRequired[GrantStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
+
+
+ApiMetadataObject: TypeAlias = dict[str, str | float | bool | list[Any] | dict[str, Any] | None]
+"""
+Free-form JSON object owned by the caller. No U+0000 in any key or string, at any depth (only the top level is stated here); request bodies nest at most 64 levels deep.
+"""
 
 
 class ApiOpenAPIAPIKey(TypedDict):
@@ -1462,10 +1435,7 @@ class ApiPermissionCreateRequest(TypedDict):
     scope: Scope
     description: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     audit_space_id: NotRequired[str]
     actor: NotRequired[AuthzActorContext]
 
@@ -1477,10 +1447,7 @@ class ApiPermissionMutationRequest(TypedDict):
     scope: NotRequired[Scope]
     description: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     audit_space_id: NotRequired[str]
     actor: NotRequired[AuthzActorContext]
 
@@ -1492,10 +1459,7 @@ class ApiResourceActionMutationRequest(TypedDict):
     description: NotRequired[str | None]
     risk_level: NotRequired[RiskLevel]
     audit_default: NotRequired[bool | None]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiResourceCreateRequest(TypedDict):
@@ -1507,29 +1471,27 @@ class ApiResourceCreateRequest(TypedDict):
     group_id: NotRequired[str | None]
     owner_member_id: NotRequired[str | None]
     visibility: NotRequired[str | None]
-    status: NotRequired[ResourceStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    status: NotRequired[Literal["active", "archived"]]
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
 class ApiResourceMappingMutationRequest(TypedDict):
+    """
+    Only the built-in `resources` table is supported, so each field may only name its own column.
+    """
+
     id: NotRequired[str]
     storage_kind: NotRequired[StorageKind]
-    table_name: NotRequired[str | None]
-    id_field: NotRequired[str]
-    space_field: NotRequired[str]
-    group_field: NotRequired[str | None]
-    owner_member_field: NotRequired[str | None]
-    visibility_field: NotRequired[str | None]
-    metadata_field: NotRequired[str | None]
+    table_name: NotRequired[Literal["resources"] | None]
+    id_field: NotRequired[Literal["id"]]
+    space_field: NotRequired[Literal["space_id"]]
+    group_field: NotRequired[Literal["group_id"] | None]
+    owner_member_field: NotRequired[Literal["owner_member_id"] | None]
+    visibility_field: NotRequired[Literal["visibility"] | None]
+    metadata_field: NotRequired[Literal["metadata"] | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiResourceMutationRequest(TypedDict):
@@ -1541,11 +1503,8 @@ class ApiResourceMutationRequest(TypedDict):
     group_id: NotRequired[str | None]
     owner_member_id: NotRequired[str | None]
     visibility: NotRequired[str | None]
-    status: NotRequired[ResourceStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    status: NotRequired[Literal["active", "archived"]]
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1556,10 +1515,7 @@ class ApiResourceTypeMutationRequest(TypedDict):
     description: NotRequired[str | None]
     source: NotRequired[str]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
 
 
 class ApiRoleCreateRequest(TypedDict):
@@ -1568,10 +1524,7 @@ class ApiRoleCreateRequest(TypedDict):
     name: str
     description: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1581,10 +1534,7 @@ class ApiRoleMutationRequest(TypedDict):
     name: NotRequired[str]
     description: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1593,10 +1543,7 @@ class ApiRolePermissionMutationRequest(TypedDict):
     role_id: str
     permission_id: str
     audit_space_id: NotRequired[str]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1606,10 +1553,7 @@ class ApiSpaceCreateRequest(TypedDict):
     slug: NotRequired[str | None]
     type: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1619,10 +1563,7 @@ class ApiSpaceMutationRequest(TypedDict):
     slug: NotRequired[str | None]
     type: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1639,11 +1580,8 @@ class ApiSpaceResourceCreateRequest(TypedDict):
     group_id: NotRequired[str | None]
     owner_member_id: NotRequired[str | None]
     visibility: NotRequired[str | None]
-    status: NotRequired[ResourceStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    status: NotRequired[Literal["active", "archived"]]
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1663,10 +1601,7 @@ class ApiUserCreateRequest(TypedDict):
     username: NotRequired[str | None]
     phone: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     audit_space_id: NotRequired[str]
     actor: NotRequired[AuthzActorContext]
 
@@ -1682,10 +1617,7 @@ class ApiUserMemberCreateRequest(TypedDict):
     linked_by_member_id: NotRequired[str | None]
     revoked_reason: NotRequired[str | None]
     status: NotRequired[UserMemberStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1700,10 +1632,7 @@ class ApiUserMemberMutationRequest(TypedDict):
     linked_by_member_id: NotRequired[str | None]
     revoked_reason: NotRequired[str | None]
     status: NotRequired[UserMemberStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     actor: NotRequired[AuthzActorContext]
 
 
@@ -1714,10 +1643,7 @@ class ApiUserMutationRequest(TypedDict):
     username: NotRequired[str | None]
     phone: NotRequired[str | None]
     status: NotRequired[EntityStatus]
-    metadata: NotRequired[dict[str, Any] | None]
-    """
-    Free-form JSON object owned by the caller.
-    """
+    metadata: NotRequired[ApiMetadataObject | None]
     audit_space_id: NotRequired[str]
     actor: NotRequired[AuthzActorContext]
 
@@ -1727,19 +1653,19 @@ class AuthzActorContext(TypedDict):
     Actor of a check. `binding_id` is an alias of `user_member_id`. The name/status fields are inline (Context Mode) metadata and require an API key.
     """
 
-    user_id: NotRequired[str]
-    member_id: NotRequired[str]
-    user_member_id: NotRequired[str]
-    binding_id: NotRequired[str]
-    space_id: NotRequired[str]
-    user_email: NotRequired[str]
-    user_status: NotRequired[str]
-    member_display_name: NotRequired[str]
-    member_status: NotRequired[str]
-    binding_status: NotRequired[str]
-    relation_type: NotRequired[str]
-    space_name: NotRequired[str]
-    space_status: NotRequired[str]
+    user_id: NotRequired[str | None]
+    member_id: NotRequired[str | None]
+    user_member_id: NotRequired[str | None]
+    binding_id: NotRequired[str | None]
+    space_id: NotRequired[str | None]
+    user_email: NotRequired[str | None]
+    user_status: NotRequired[str | None]
+    member_display_name: NotRequired[str | None]
+    member_status: NotRequired[str | None]
+    binding_status: NotRequired[str | None]
+    relation_type: NotRequired[str | None]
+    space_name: NotRequired[str | None]
+    space_status: NotRequired[str | None]
 
 
 class AuthzAuditContext(TypedDict):
@@ -1766,14 +1692,14 @@ class AuthzGrantContext(TypedDict):
     """
 
     scope: Scope
-    role_id: NotRequired[str]
-    role_key: NotRequired[str]
-    permission_id: NotRequired[str]
-    resource: NotRequired[str]
-    action: NotRequired[str]
-    space_id: NotRequired[str]
-    scope_anchor_group_id: NotRequired[str]
-    scope_anchor_group_path: NotRequired[str]
+    role_id: NotRequired[str | None]
+    role_key: NotRequired[str | None]
+    permission_id: NotRequired[str | None]
+    resource: NotRequired[str | None]
+    action: NotRequired[str | None]
+    space_id: NotRequired[str | None]
+    scope_anchor_group_id: NotRequired[str | None]
+    scope_anchor_group_path: NotRequired[str | None]
 
 
 CredentialType: TypeAlias = Literal["session", "api_key"]
@@ -1872,6 +1798,9 @@ MutationCredentialType: TypeAlias = Literal["session", "api_key", "cli", "anonym
 """
 Who performed a management mutation: a session, an API key, `cli` (plystractl on the server host, no HTTP credential) or `anonymous` (a public route such as registration).
 """
+
+
+PermissionKey: TypeAlias = str
 
 
 RegistrationMode: TypeAlias = Literal["ordinary", "bootstrap", "public_user_only"]

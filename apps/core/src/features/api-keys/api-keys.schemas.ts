@@ -10,6 +10,9 @@ const nullableId = (field: string) =>
     .nullable()
     .optional();
 
+/** Far more than the admin permission catalogue; bounds the work one request can ask for. */
+export const MAX_PERMISSION_KEYS = 256;
+
 /** Client-chosen ids are embedded in the plaintext key, so they must not contain the `.` separator. */
 export const clientId = z
   .string({ message: "id must be a string" })
@@ -32,7 +35,8 @@ export const createApiKeyBody = z.strictObject({
     .array(z.string({ message: "permission_keys entries must be strings" }), {
       message: "permission_keys must be an array",
     })
-    .min(1, "permission_keys must contain at least one key"),
+    .min(1, "permission_keys must contain at least one key")
+    .max(MAX_PERMISSION_KEYS, `permission_keys must contain at most ${MAX_PERMISSION_KEYS} keys`),
   status: z.enum(["active", "disabled"], { message: "status must be active or disabled" }).optional(),
   expires_at: expiresAtField,
   revoked_reason: z.null().optional(),

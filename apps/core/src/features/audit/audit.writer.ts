@@ -1,4 +1,5 @@
 import type { Deps } from "../../deps.ts";
+import { isDatabaseUnavailable } from "../../http/db-unavailable.ts";
 import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
 
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
@@ -108,7 +109,8 @@ export class AuditWriter {
       this.deps.metrics.auditBatchSize.observe(batch.length);
       for (const p of batch) p.resolve();
     } catch (err) {
-      if (batch.length > 1) {
+      // A lost database fails every row alike: answer them all now instead of retrying one by one.
+      if (batch.length > 1 && !isDatabaseUnavailable(err)) {
         // One bad row must not fail its neighbours: write them one by one so only it is refused.
         this.deps.logger.warn(
           { err: (err as Error).message, rows: batch.length },

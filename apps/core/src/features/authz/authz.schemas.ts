@@ -57,7 +57,8 @@ export const authzRequestSchema = z.strictObject({
   resource_id: str,
   action: z.string().min(1, "must not be empty"),
   resource: resourceContextSchema.nullish(),
-  grants: z.array(grantSchema).nullish(),
+  // Inline grants are evaluated one by one; a bound keeps one request's work bounded.
+  grants: z.array(grantSchema).max(1000, "grants must contain at most 1000 entries").nullish(),
   explain: z.boolean().nullish(),
   request_id: z.unknown().optional(),
   ip: z.unknown().optional(),

@@ -23,7 +23,8 @@ export const createGroupBody = z.strictObject({
   parent_group_id: refField.nullable().optional(),
   parent_id: refField.nullable().optional(),
   path: z.string().min(1).max(1000).optional(),
-  sort_order: z.number().int().nullable().optional(),
+  // Stored in a PostgreSQL integer column.
+  sort_order: z.number().int().min(-2_147_483_648).max(2_147_483_647).nullable().optional(),
   status: entityStatus.optional(),
   metadata: metadataField,
   actor: actorField,

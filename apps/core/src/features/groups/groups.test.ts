@@ -80,6 +80,18 @@ describe("groups (CR-4)", () => {
     expect(noSpace.body.error.code).toBe("SPACE_NOT_FOUND");
   });
 
+  it("a sort_order beyond a 32-bit integer is a 400 naming the field (was a 500)", async () => {
+    await t.request("POST", "/api/v1/spaces", { token, body: { id: "space_sort", name: "Sort" } });
+    const S = "/api/v1/spaces/space_sort/groups";
+    for (const sort_order of [2_147_483_648, -2_147_483_649, 27_184_111_758_998]) {
+      const res = await t.request("POST", S, { token, body: { name: "big_sort", sort_order } });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body.error)).toContain("sort_order");
+    }
+    const max = await t.request("POST", S, { token, body: { name: "max_sort", sort_order: 2_147_483_647 } });
+    expect(max.status).toBe(201);
+  });
+
   it("patches display fields; a path, name or parent change is a 400 naming the field", async () => {
     const ok = await t.request("PATCH", `${G}/g_apac`, {
       token,

@@ -162,7 +162,8 @@ export function writeResourceMapping(
     const now = deps.now();
     const fields: Record<string, unknown> = {};
     for (const k of Object.keys(MAPPING_DEFAULTS) as Array<keyof typeof MAPPING_DEFAULTS>) {
-      const v = body[k];
+      // `table_name: null` means the default table (the column is NOT NULL; v1.0 allows null).
+      const v = k === "table_name" && body[k] === null ? MAPPING_DEFAULTS.table_name : body[k];
       if (v !== undefined) fields[k] = v;
       else if (mode === "replace" || !before) fields[k] = MAPPING_DEFAULTS[k];
     }

@@ -122,6 +122,15 @@ describe("resource registry", () => {
     expect((await auditRows("resource_mapping.updated")).length).toBe(2);
   });
 
+  it("treats table_name null as the default table on every mapping write (was a 500)", async () => {
+    await req("POST", "/api/v1/resource-types", { key: "null_table" });
+    for (const method of ["POST", "PUT", "PATCH"]) {
+      const res = await req(method, "/api/v1/resource-types/null_table/mapping", { table_name: null });
+      expect(res.status, method).toBeLessThan(300);
+      expect(res.body.data.table_name).toBe("resources");
+    }
+  });
+
   it("registry writes need registry:manage", async () => {
     const readOnly = await insertApiKey(t, { level: "instance", permissionKeys: ["registry:read"] });
     expect((await t.request("GET", "/api/v1/resource-types", { apiKey: readOnly })).status).toBe(200);

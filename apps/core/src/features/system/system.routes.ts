@@ -1,5 +1,6 @@
 import { expectedSchemaVersion, migrationStatus } from "@plystra/db";
 import { ok } from "../../http/envelope.ts";
+import { DATABASE_RETRY_AFTER_SECONDS } from "../../http/db-unavailable.ts";
 import { AppError } from "../../http/errors.ts";
 import type { Feature } from "../index.ts";
 
@@ -27,7 +28,13 @@ export const systemFeature: Feature = {
         state = await schemaState();
       } catch (err) {
         c.get("logger").warn({ err: (err as Error).message }, "readiness: database unreachable");
-        throw new AppError("NOT_READY", "Database is unreachable.", { database: "unreachable" });
+        throw new AppError(
+          "NOT_READY",
+          "Database is unreachable.",
+          { database: "unreachable" },
+          {},
+          { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) },
+        );
       }
       if (!state.current) {
         throw new AppError("NOT_READY", "Database migrations are not current; run plystractl migrate up.", {

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Literal, cast
 
 from .._base import NOT_GIVEN, AsyncResource, NotGiven, SyncResource, compact
 from .._pagination import AsyncPage, Page
@@ -13,6 +13,7 @@ from ..types import (
     ApiAuthzResourceContext,
     ApiKeyLevel,
     ApiKeyStatus,
+    ApiMetadataObject,
     ApiOpenAPIActorContextResponse,
     ApiOpenAPIAdminGrant,
     ApiOpenAPIAdminMeResponse,
@@ -268,16 +269,13 @@ class Auth(SyncResource):
         space_slug: str | None = None,
         member_display_name: str | None = None,
         registration_token: str | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIRegisterResponse:
         """Register a user.
 
         ``POST /api/v1/auth/register`` (register)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRegisterResponse",
@@ -380,10 +378,10 @@ class Admin(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         level: AdminGrantLevel,
         permission_key: str,
-        status: GrantStatus | None = None,
+        status: Literal["active"] | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
-        revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        revoked_reason: Any | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAdminGrant:
@@ -393,7 +391,6 @@ class Admin(SyncResource):
 
         Args:
             permission_key: `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAdminGrant",
@@ -566,22 +563,18 @@ class Admin(SyncResource):
         member_id: str | NotGiven | None = NOT_GIVEN,
         space_id: str | NotGiven | None = NOT_GIVEN,
         group_id: str | NotGiven | None = NOT_GIVEN,
-        level: AdminGrantLevel | None = None,
+        level: str | None = None,
         permission_key: str | None = None,
-        status: GrantStatus | None = None,
+        status: str | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAdminGrant:
         """Revoke an admin grant.
 
         ``POST /api/v1/admin/grants/{admin_grant_id}/revoke`` (revokeAdminGrant)
-
-        Args:
-            permission_key: `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAdminGrant",
@@ -638,10 +631,10 @@ class ApiKeys(SyncResource):
         space_id: str | NotGiven | None = NOT_GIVEN,
         group_id: str | NotGiven | None = NOT_GIVEN,
         permission_keys: Sequence[str],
-        status: ApiKeyStatus | None = None,
+        status: Literal["active", "disabled"] | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
-        revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        revoked_reason: Any | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAPIKeyCreated:
@@ -654,9 +647,6 @@ class ApiKeys(SyncResource):
             key = client.api_keys.create(name="billing", level="space", space_id="space_acme",
                                          permission_keys=["authz:check"])
             service = Plystra(base_url, api_key=key["api_key"])  # the plaintext is returned only once
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAPIKeyCreated",
@@ -783,23 +773,20 @@ class ApiKeys(SyncResource):
         *,
         id: str | None = None,
         name: str | None = None,
-        level: ApiKeyLevel | None = None,
+        level: str | None = None,
         space_id: str | NotGiven | None = NOT_GIVEN,
         group_id: str | NotGiven | None = NOT_GIVEN,
         permission_keys: Sequence[str] | None = None,
-        status: ApiKeyStatus | None = None,
+        status: str | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAPIKey:
         """Revoke an API key.
 
         ``POST /api/v1/api-keys/{api_key_id}/revoke`` (revokeAPIKey)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAPIKey",
@@ -848,12 +835,15 @@ class Authz(SyncResource):
         self,
         *,
         action: str,
-        actor: AuthzActorContext | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        resource: ApiAuthzResourceContext | None = None,
-        grants: Sequence[AuthzGrantContext] | None = None,
-        explain: bool | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
+        resource_type: str | NotGiven | None = NOT_GIVEN,
+        resource_id: str | NotGiven | None = NOT_GIVEN,
+        resource: ApiAuthzResourceContext | NotGiven | None = NOT_GIVEN,
+        grants: Sequence[AuthzGrantContext] | NotGiven | None = NOT_GIVEN,
+        explain: bool | NotGiven | None = NOT_GIVEN,
+        request_id_: Any | None = None,
+        ip: Any | None = None,
+        user_agent: Any | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAuthzCheckResponse:
@@ -879,6 +869,9 @@ class Authz(SyncResource):
 
         Args:
             explain: When true the check response also carries the full `trace`.
+            request_id_: Accepted from older clients and ignored: the audited request id is the server's.
+            ip: Accepted and ignored: the audited address comes from the connection or a trusted proxy.
+            user_agent: Accepted and ignored: the audited value is the User-Agent header.
         """
         return cast(
             "ApiOpenAPIAuthzCheckResponse",
@@ -895,7 +888,18 @@ class Authz(SyncResource):
                         "resource": resource,
                         "grants": grants,
                         "explain": explain,
-                    }
+                        "request_id": request_id_,
+                        "ip": ip,
+                        "user_agent": user_agent,
+                    },
+                    nullable=(
+                        "actor",
+                        "explain",
+                        "grants",
+                        "resource",
+                        "resource_id",
+                        "resource_type",
+                    ),
                 ),
                 request_id=request_id,
                 timeout=timeout,
@@ -906,12 +910,15 @@ class Authz(SyncResource):
         self,
         *,
         action: str,
-        actor: AuthzActorContext | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        resource: ApiAuthzResourceContext | None = None,
-        grants: Sequence[AuthzGrantContext] | None = None,
-        explain: bool | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
+        resource_type: str | NotGiven | None = NOT_GIVEN,
+        resource_id: str | NotGiven | None = NOT_GIVEN,
+        resource: ApiAuthzResourceContext | NotGiven | None = NOT_GIVEN,
+        grants: Sequence[AuthzGrantContext] | NotGiven | None = NOT_GIVEN,
+        explain: bool | NotGiven | None = NOT_GIVEN,
+        request_id_: Any | None = None,
+        ip: Any | None = None,
+        user_agent: Any | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> bool:
@@ -937,7 +944,18 @@ class Authz(SyncResource):
                         "resource": resource,
                         "grants": grants,
                         "explain": explain,
-                    }
+                        "request_id": request_id_,
+                        "ip": ip,
+                        "user_agent": user_agent,
+                    },
+                    nullable=(
+                        "actor",
+                        "explain",
+                        "grants",
+                        "resource",
+                        "resource_id",
+                        "resource_type",
+                    ),
                 ),
                 request_id=request_id,
                 timeout=timeout,
@@ -948,12 +966,15 @@ class Authz(SyncResource):
         self,
         *,
         action: str,
-        actor: AuthzActorContext | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        resource: ApiAuthzResourceContext | None = None,
-        grants: Sequence[AuthzGrantContext] | None = None,
-        explain: bool | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
+        resource_type: str | NotGiven | None = NOT_GIVEN,
+        resource_id: str | NotGiven | None = NOT_GIVEN,
+        resource: ApiAuthzResourceContext | NotGiven | None = NOT_GIVEN,
+        grants: Sequence[AuthzGrantContext] | NotGiven | None = NOT_GIVEN,
+        explain: bool | NotGiven | None = NOT_GIVEN,
+        request_id_: Any | None = None,
+        ip: Any | None = None,
+        user_agent: Any | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAuthzDecision:
@@ -968,6 +989,9 @@ class Authz(SyncResource):
 
         Args:
             explain: When true the check response also carries the full `trace`.
+            request_id_: Accepted from older clients and ignored: the audited request id is the server's.
+            ip: Accepted and ignored: the audited address comes from the connection or a trusted proxy.
+            user_agent: Accepted and ignored: the audited value is the User-Agent header.
         """
         return cast(
             "ApiOpenAPIAuthzDecision",
@@ -984,7 +1008,18 @@ class Authz(SyncResource):
                         "resource": resource,
                         "grants": grants,
                         "explain": explain,
-                    }
+                        "request_id": request_id_,
+                        "ip": ip,
+                        "user_agent": user_agent,
+                    },
+                    nullable=(
+                        "actor",
+                        "explain",
+                        "grants",
+                        "resource",
+                        "resource_id",
+                        "resource_type",
+                    ),
                 ),
                 request_id=request_id,
                 timeout=timeout,
@@ -1269,7 +1304,7 @@ class Users(SyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -1278,9 +1313,6 @@ class Users(SyncResource):
         """Create a user.
 
         ``POST /api/v1/users`` (createUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -1322,7 +1354,7 @@ class Users(SyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -1331,9 +1363,6 @@ class Users(SyncResource):
         """Disable a user.
 
         ``POST /api/v1/users/{user_id}/disable`` (disableUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -1439,7 +1468,7 @@ class Users(SyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -1448,9 +1477,6 @@ class Users(SyncResource):
         """Restore a user.
 
         ``POST /api/v1/users/{user_id}/restore`` (restoreUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -1493,7 +1519,7 @@ class Users(SyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -1502,9 +1528,6 @@ class Users(SyncResource):
         """Update a user.
 
         ``PATCH /api/v1/users/{user_id}`` (updateUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -1554,7 +1577,7 @@ class Spaces(SyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -1562,9 +1585,6 @@ class Spaces(SyncResource):
         """Create a space.
 
         ``POST /api/v1/spaces`` (createSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -1602,7 +1622,7 @@ class Spaces(SyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -1610,9 +1630,6 @@ class Spaces(SyncResource):
         """Disable a space.
 
         ``POST /api/v1/spaces/{space_id}/disable`` (disableSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -1714,7 +1731,7 @@ class Spaces(SyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -1722,9 +1739,6 @@ class Spaces(SyncResource):
         """Restore a space.
 
         ``POST /api/v1/spaces/{space_id}/restore`` (restoreSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -1763,7 +1777,7 @@ class Spaces(SyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -1771,9 +1785,6 @@ class Spaces(SyncResource):
         """Update a space.
 
         ``PATCH /api/v1/spaces/{space_id}`` (updateSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -1824,7 +1835,7 @@ class Groups(SyncResource):
         path: str | None = None,
         sort_order: int | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -1836,7 +1847,6 @@ class Groups(SyncResource):
         Args:
             parent_id: Alias of `parent_group_id`.
             path: Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIGroup",
@@ -1884,7 +1894,7 @@ class Groups(SyncResource):
         path: str | None = None,
         sort_order: int | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -1896,7 +1906,6 @@ class Groups(SyncResource):
         Args:
             parent_id: Alias of `parent_group_id`.
             path: Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIGroup",
@@ -2074,7 +2083,7 @@ class Groups(SyncResource):
         path: str | None = None,
         sort_order: int | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2086,7 +2095,6 @@ class Groups(SyncResource):
         Args:
             parent_id: Alias of `parent_group_id`.
             path: Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIGroup",
@@ -2138,7 +2146,7 @@ class Members(SyncResource):
         display_name: str,
         member_type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2146,9 +2154,6 @@ class Members(SyncResource):
         """Create a member.
 
         ``POST /api/v1/spaces/{space_id}/members`` (createMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMember",
@@ -2185,7 +2190,7 @@ class Members(SyncResource):
         display_name: str | None = None,
         member_type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2193,9 +2198,6 @@ class Members(SyncResource):
         """Disable a member.
 
         ``POST /api/v1/spaces/{space_id}/members/{member_id}/disable`` (disableMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMember",
@@ -2322,7 +2324,7 @@ class Members(SyncResource):
         display_name: str | None = None,
         member_type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2330,9 +2332,6 @@ class Members(SyncResource):
         """Update a member.
 
         ``PATCH /api/v1/spaces/{space_id}/members/{member_id}`` (updateMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMember",
@@ -2383,7 +2382,7 @@ class UserMembers(SyncResource):
         linked_by_member_id: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
         status: UserMemberStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2391,9 +2390,6 @@ class UserMembers(SyncResource):
         """Create a user-member binding.
 
         ``POST /api/v1/spaces/{space_id}/user-members`` (createUserMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUserMember",
@@ -2556,7 +2552,7 @@ class UserMembers(SyncResource):
         linked_by_member_id: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
         status: UserMemberStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2564,9 +2560,6 @@ class UserMembers(SyncResource):
         """Revoke a user-member binding.
 
         ``POST /api/v1/spaces/{space_id}/user-members/{user_member_id}/revoke`` (revokeUserMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUserMember",
@@ -2619,7 +2612,7 @@ class UserMembers(SyncResource):
         linked_by_member_id: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
         status: UserMemberStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2627,9 +2620,6 @@ class UserMembers(SyncResource):
         """Update a user-member binding.
 
         ``PATCH /api/v1/spaces/{space_id}/user-members/{user_member_id}`` (updateUserMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUserMember",
@@ -2685,7 +2675,7 @@ class Roles(SyncResource):
         name: str,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2693,9 +2683,6 @@ class Roles(SyncResource):
         """Create a role.
 
         ``POST /api/v1/spaces/{space_id}/roles`` (createRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRole",
@@ -2734,7 +2721,7 @@ class Roles(SyncResource):
         name: str | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2742,9 +2729,6 @@ class Roles(SyncResource):
         """Disable a role.
 
         ``POST /api/v1/spaces/{space_id}/roles/{role_id}/disable`` (disableRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRole",
@@ -2873,7 +2857,7 @@ class Roles(SyncResource):
         name: str | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2881,9 +2865,6 @@ class Roles(SyncResource):
         """Update a role.
 
         ``PATCH /api/v1/spaces/{space_id}/roles/{role_id}`` (updateRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRole",
@@ -2930,7 +2911,7 @@ class MemberRoles(SyncResource):
         role_id: str,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2938,9 +2919,6 @@ class MemberRoles(SyncResource):
         """Create a member role grant.
 
         ``POST /api/v1/spaces/{space_id}/member-roles`` (createMemberRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -2978,7 +2956,7 @@ class MemberRoles(SyncResource):
         role_id: str,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -2986,9 +2964,6 @@ class MemberRoles(SyncResource):
         """Create a member role grant (alias).
 
         ``POST /api/v1/spaces/{space_id}/member-role-grants`` (createMemberRoleGrant)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -3201,7 +3176,7 @@ class MemberRoles(SyncResource):
         role_id: str | None = None,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -3209,9 +3184,6 @@ class MemberRoles(SyncResource):
         """Revoke a member role grant.
 
         ``POST /api/v1/spaces/{space_id}/member-roles/{member_role_id}/revoke`` (revokeMemberRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -3250,7 +3222,7 @@ class MemberRoles(SyncResource):
         role_id: str | None = None,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -3258,9 +3230,6 @@ class MemberRoles(SyncResource):
         """Revoke a member role grant (alias).
 
         ``POST /api/v1/spaces/{space_id}/member-role-grants/{member_role_id}/revoke`` (revokeMemberRoleGrant)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -3307,7 +3276,7 @@ class Permissions(SyncResource):
         scope: Scope,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -3316,9 +3285,6 @@ class Permissions(SyncResource):
         """Create a permission.
 
         ``POST /api/v1/permissions`` (createPermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIPermission",
@@ -3358,7 +3324,7 @@ class Permissions(SyncResource):
         scope: Scope | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -3367,9 +3333,6 @@ class Permissions(SyncResource):
         """Disable a permission.
 
         ``POST /api/v1/permissions/{permission_id}/disable`` (disablePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIPermission",
@@ -3497,7 +3460,7 @@ class Permissions(SyncResource):
         scope: Scope | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -3506,9 +3469,6 @@ class Permissions(SyncResource):
         """Update a permission.
 
         ``PATCH /api/v1/permissions/{permission_id}`` (updatePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIPermission",
@@ -3555,7 +3515,7 @@ class RolePermissions(SyncResource):
         role_id: str,
         permission_id: str,
         audit_space_id: str | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -3563,9 +3523,6 @@ class RolePermissions(SyncResource):
         """Create a role-permission binding.
 
         ``POST /api/v1/role-permissions`` (createRolePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRolePermission",
@@ -3597,7 +3554,7 @@ class RolePermissions(SyncResource):
         role_id: str,
         permission_id: str,
         audit_space_id: str | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -3605,9 +3562,6 @@ class RolePermissions(SyncResource):
         """Create a role-permission binding in a space.
 
         ``POST /api/v1/spaces/{space_id}/role-permissions`` (createSpaceRolePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRolePermission",
@@ -3979,24 +3933,21 @@ class ResourceTypes(SyncResource):
         *,
         id: str | None = None,
         storage_kind: StorageKind | None = None,
-        table_name: str | NotGiven | None = NOT_GIVEN,
-        id_field: str | None = None,
-        space_field: str | None = None,
-        group_field: str | NotGiven | None = NOT_GIVEN,
-        owner_member_field: str | NotGiven | None = NOT_GIVEN,
-        visibility_field: str | NotGiven | None = NOT_GIVEN,
-        metadata_field: str | NotGiven | None = NOT_GIVEN,
+        table_name: Literal["resources"] | NotGiven | None = NOT_GIVEN,
+        id_field: Literal["id"] | None = None,
+        space_field: Literal["space_id"] | None = None,
+        group_field: Literal["group_id"] | NotGiven | None = NOT_GIVEN,
+        owner_member_field: Literal["owner_member_id"] | NotGiven | None = NOT_GIVEN,
+        visibility_field: Literal["visibility"] | NotGiven | None = NOT_GIVEN,
+        metadata_field: Literal["metadata"] | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceMapping:
         """Replace resource mapping.
 
         ``PUT /api/v1/resource-types/{resource_type}/mapping`` (replaceResourceMapping)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceMapping",
@@ -4039,24 +3990,21 @@ class ResourceTypes(SyncResource):
         *,
         id: str | None = None,
         storage_kind: StorageKind | None = None,
-        table_name: str | NotGiven | None = NOT_GIVEN,
-        id_field: str | None = None,
-        space_field: str | None = None,
-        group_field: str | NotGiven | None = NOT_GIVEN,
-        owner_member_field: str | NotGiven | None = NOT_GIVEN,
-        visibility_field: str | NotGiven | None = NOT_GIVEN,
-        metadata_field: str | NotGiven | None = NOT_GIVEN,
+        table_name: Literal["resources"] | NotGiven | None = NOT_GIVEN,
+        id_field: Literal["id"] | None = None,
+        space_field: Literal["space_id"] | None = None,
+        group_field: Literal["group_id"] | NotGiven | None = NOT_GIVEN,
+        owner_member_field: Literal["owner_member_id"] | NotGiven | None = NOT_GIVEN,
+        visibility_field: Literal["visibility"] | NotGiven | None = NOT_GIVEN,
+        metadata_field: Literal["metadata"] | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceMapping:
         """Update resource mapping.
 
         ``PATCH /api/v1/resource-types/{resource_type}/mapping`` (updateResourceMapping)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceMapping",
@@ -4102,16 +4050,13 @@ class ResourceTypes(SyncResource):
         description: str | NotGiven | None = NOT_GIVEN,
         source: str | None = None,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceType:
         """Register or update a resource type.
 
         ``POST /api/v1/resource-types`` (upsertResourceType)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceType",
@@ -4149,16 +4094,13 @@ class ResourceTypes(SyncResource):
         description: str | NotGiven | None = NOT_GIVEN,
         risk_level: RiskLevel | None = None,
         audit_default: bool | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceAction:
         """Register or update a resource action.
 
         ``POST /api/v1/resource-types/{resource_type}/actions`` (upsertResourceAction)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceAction",
@@ -4194,24 +4136,21 @@ class ResourceTypes(SyncResource):
         *,
         id: str | None = None,
         storage_kind: StorageKind | None = None,
-        table_name: str | NotGiven | None = NOT_GIVEN,
-        id_field: str | None = None,
-        space_field: str | None = None,
-        group_field: str | NotGiven | None = NOT_GIVEN,
-        owner_member_field: str | NotGiven | None = NOT_GIVEN,
-        visibility_field: str | NotGiven | None = NOT_GIVEN,
-        metadata_field: str | NotGiven | None = NOT_GIVEN,
+        table_name: Literal["resources"] | NotGiven | None = NOT_GIVEN,
+        id_field: Literal["id"] | None = None,
+        space_field: Literal["space_id"] | None = None,
+        group_field: Literal["group_id"] | NotGiven | None = NOT_GIVEN,
+        owner_member_field: Literal["owner_member_id"] | NotGiven | None = NOT_GIVEN,
+        visibility_field: Literal["visibility"] | NotGiven | None = NOT_GIVEN,
+        metadata_field: Literal["metadata"] | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceMapping:
         """Register or update resource mapping.
 
         ``POST /api/v1/resource-types/{resource_type}/mapping`` (upsertResourceMapping)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceMapping",
@@ -4269,8 +4208,8 @@ class Resources(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -4278,9 +4217,6 @@ class Resources(SyncResource):
         """Archive a resource.
 
         ``POST /api/v1/spaces/{space_id}/resources/{resource_id}/archive`` (archiveSpaceResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -4327,8 +4263,8 @@ class Resources(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -4336,9 +4272,6 @@ class Resources(SyncResource):
         """Create a resource.
 
         ``POST /api/v1/resources`` (createResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -4385,8 +4318,8 @@ class Resources(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -4394,9 +4327,6 @@ class Resources(SyncResource):
         """Create a resource in a space.
 
         ``POST /api/v1/spaces/{space_id}/resources`` (createSpaceResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -4604,8 +4534,8 @@ class Resources(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -4613,9 +4543,6 @@ class Resources(SyncResource):
         """Update a resource in a space.
 
         ``PATCH /api/v1/spaces/{space_id}/resources/{resource_id}`` (updateSpaceResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -4671,8 +4598,8 @@ class Data(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -4680,9 +4607,6 @@ class Data(SyncResource):
         """Create a data row.
 
         ``POST /api/v1/data/rows/{resource_type}`` (createDataRow)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIDataRowMutationResponse",
@@ -4860,8 +4784,8 @@ class Data(SyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -4869,9 +4793,6 @@ class Data(SyncResource):
         """Update a data row.
 
         ``PATCH /api/v1/data/rows/{resource_type}/{resource_id}`` (updateDataRow)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIDataRowMutationResponse",
@@ -5078,16 +4999,13 @@ class AsyncAuth(AsyncResource):
         space_slug: str | None = None,
         member_display_name: str | None = None,
         registration_token: str | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIRegisterResponse:
         """Register a user.
 
         ``POST /api/v1/auth/register`` (register)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRegisterResponse",
@@ -5190,10 +5108,10 @@ class AsyncAdmin(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         level: AdminGrantLevel,
         permission_key: str,
-        status: GrantStatus | None = None,
+        status: Literal["active"] | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
-        revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        revoked_reason: Any | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAdminGrant:
@@ -5203,7 +5121,6 @@ class AsyncAdmin(AsyncResource):
 
         Args:
             permission_key: `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAdminGrant",
@@ -5380,22 +5297,18 @@ class AsyncAdmin(AsyncResource):
         member_id: str | NotGiven | None = NOT_GIVEN,
         space_id: str | NotGiven | None = NOT_GIVEN,
         group_id: str | NotGiven | None = NOT_GIVEN,
-        level: AdminGrantLevel | None = None,
+        level: str | None = None,
         permission_key: str | None = None,
-        status: GrantStatus | None = None,
+        status: str | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAdminGrant:
         """Revoke an admin grant.
 
         ``POST /api/v1/admin/grants/{admin_grant_id}/revoke`` (revokeAdminGrant)
-
-        Args:
-            permission_key: `*` or `domain:action` (lower-case tokens of [a-z0-9_-], action may be `*`).
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAdminGrant",
@@ -5452,10 +5365,10 @@ class AsyncApiKeys(AsyncResource):
         space_id: str | NotGiven | None = NOT_GIVEN,
         group_id: str | NotGiven | None = NOT_GIVEN,
         permission_keys: Sequence[str],
-        status: ApiKeyStatus | None = None,
+        status: Literal["active", "disabled"] | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
-        revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        revoked_reason: Any | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAPIKeyCreated:
@@ -5468,9 +5381,6 @@ class AsyncApiKeys(AsyncResource):
             key = await client.api_keys.create(name="billing", level="space", space_id="space_acme",
                                          permission_keys=["authz:check"])
             service = Plystra(base_url, api_key=key["api_key"])  # the plaintext is returned only once
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAPIKeyCreated",
@@ -5599,23 +5509,20 @@ class AsyncApiKeys(AsyncResource):
         *,
         id: str | None = None,
         name: str | None = None,
-        level: ApiKeyLevel | None = None,
+        level: str | None = None,
         space_id: str | NotGiven | None = NOT_GIVEN,
         group_id: str | NotGiven | None = NOT_GIVEN,
         permission_keys: Sequence[str] | None = None,
-        status: ApiKeyStatus | None = None,
+        status: str | None = None,
         expires_at: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAPIKey:
         """Revoke an API key.
 
         ``POST /api/v1/api-keys/{api_key_id}/revoke`` (revokeAPIKey)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIAPIKey",
@@ -5664,12 +5571,15 @@ class AsyncAuthz(AsyncResource):
         self,
         *,
         action: str,
-        actor: AuthzActorContext | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        resource: ApiAuthzResourceContext | None = None,
-        grants: Sequence[AuthzGrantContext] | None = None,
-        explain: bool | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
+        resource_type: str | NotGiven | None = NOT_GIVEN,
+        resource_id: str | NotGiven | None = NOT_GIVEN,
+        resource: ApiAuthzResourceContext | NotGiven | None = NOT_GIVEN,
+        grants: Sequence[AuthzGrantContext] | NotGiven | None = NOT_GIVEN,
+        explain: bool | NotGiven | None = NOT_GIVEN,
+        request_id_: Any | None = None,
+        ip: Any | None = None,
+        user_agent: Any | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAuthzCheckResponse:
@@ -5695,6 +5605,9 @@ class AsyncAuthz(AsyncResource):
 
         Args:
             explain: When true the check response also carries the full `trace`.
+            request_id_: Accepted from older clients and ignored: the audited request id is the server's.
+            ip: Accepted and ignored: the audited address comes from the connection or a trusted proxy.
+            user_agent: Accepted and ignored: the audited value is the User-Agent header.
         """
         return cast(
             "ApiOpenAPIAuthzCheckResponse",
@@ -5711,7 +5624,18 @@ class AsyncAuthz(AsyncResource):
                         "resource": resource,
                         "grants": grants,
                         "explain": explain,
-                    }
+                        "request_id": request_id_,
+                        "ip": ip,
+                        "user_agent": user_agent,
+                    },
+                    nullable=(
+                        "actor",
+                        "explain",
+                        "grants",
+                        "resource",
+                        "resource_id",
+                        "resource_type",
+                    ),
                 ),
                 request_id=request_id,
                 timeout=timeout,
@@ -5722,12 +5646,15 @@ class AsyncAuthz(AsyncResource):
         self,
         *,
         action: str,
-        actor: AuthzActorContext | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        resource: ApiAuthzResourceContext | None = None,
-        grants: Sequence[AuthzGrantContext] | None = None,
-        explain: bool | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
+        resource_type: str | NotGiven | None = NOT_GIVEN,
+        resource_id: str | NotGiven | None = NOT_GIVEN,
+        resource: ApiAuthzResourceContext | NotGiven | None = NOT_GIVEN,
+        grants: Sequence[AuthzGrantContext] | NotGiven | None = NOT_GIVEN,
+        explain: bool | NotGiven | None = NOT_GIVEN,
+        request_id_: Any | None = None,
+        ip: Any | None = None,
+        user_agent: Any | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> bool:
@@ -5753,7 +5680,18 @@ class AsyncAuthz(AsyncResource):
                         "resource": resource,
                         "grants": grants,
                         "explain": explain,
-                    }
+                        "request_id": request_id_,
+                        "ip": ip,
+                        "user_agent": user_agent,
+                    },
+                    nullable=(
+                        "actor",
+                        "explain",
+                        "grants",
+                        "resource",
+                        "resource_id",
+                        "resource_type",
+                    ),
                 ),
                 request_id=request_id,
                 timeout=timeout,
@@ -5764,12 +5702,15 @@ class AsyncAuthz(AsyncResource):
         self,
         *,
         action: str,
-        actor: AuthzActorContext | None = None,
-        resource_type: str | None = None,
-        resource_id: str | None = None,
-        resource: ApiAuthzResourceContext | None = None,
-        grants: Sequence[AuthzGrantContext] | None = None,
-        explain: bool | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
+        resource_type: str | NotGiven | None = NOT_GIVEN,
+        resource_id: str | NotGiven | None = NOT_GIVEN,
+        resource: ApiAuthzResourceContext | NotGiven | None = NOT_GIVEN,
+        grants: Sequence[AuthzGrantContext] | NotGiven | None = NOT_GIVEN,
+        explain: bool | NotGiven | None = NOT_GIVEN,
+        request_id_: Any | None = None,
+        ip: Any | None = None,
+        user_agent: Any | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIAuthzDecision:
@@ -5784,6 +5725,9 @@ class AsyncAuthz(AsyncResource):
 
         Args:
             explain: When true the check response also carries the full `trace`.
+            request_id_: Accepted from older clients and ignored: the audited request id is the server's.
+            ip: Accepted and ignored: the audited address comes from the connection or a trusted proxy.
+            user_agent: Accepted and ignored: the audited value is the User-Agent header.
         """
         return cast(
             "ApiOpenAPIAuthzDecision",
@@ -5800,7 +5744,18 @@ class AsyncAuthz(AsyncResource):
                         "resource": resource,
                         "grants": grants,
                         "explain": explain,
-                    }
+                        "request_id": request_id_,
+                        "ip": ip,
+                        "user_agent": user_agent,
+                    },
+                    nullable=(
+                        "actor",
+                        "explain",
+                        "grants",
+                        "resource",
+                        "resource_id",
+                        "resource_type",
+                    ),
                 ),
                 request_id=request_id,
                 timeout=timeout,
@@ -6089,7 +6044,7 @@ class AsyncUsers(AsyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -6098,9 +6053,6 @@ class AsyncUsers(AsyncResource):
         """Create a user.
 
         ``POST /api/v1/users`` (createUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -6142,7 +6094,7 @@ class AsyncUsers(AsyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -6151,9 +6103,6 @@ class AsyncUsers(AsyncResource):
         """Disable a user.
 
         ``POST /api/v1/users/{user_id}/disable`` (disableUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -6261,7 +6210,7 @@ class AsyncUsers(AsyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -6270,9 +6219,6 @@ class AsyncUsers(AsyncResource):
         """Restore a user.
 
         ``POST /api/v1/users/{user_id}/restore`` (restoreUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -6315,7 +6261,7 @@ class AsyncUsers(AsyncResource):
         username: str | NotGiven | None = NOT_GIVEN,
         phone: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -6324,9 +6270,6 @@ class AsyncUsers(AsyncResource):
         """Update a user.
 
         ``PATCH /api/v1/users/{user_id}`` (updateUser)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUser",
@@ -6376,7 +6319,7 @@ class AsyncSpaces(AsyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6384,9 +6327,6 @@ class AsyncSpaces(AsyncResource):
         """Create a space.
 
         ``POST /api/v1/spaces`` (createSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -6424,7 +6364,7 @@ class AsyncSpaces(AsyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6432,9 +6372,6 @@ class AsyncSpaces(AsyncResource):
         """Disable a space.
 
         ``POST /api/v1/spaces/{space_id}/disable`` (disableSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -6538,7 +6475,7 @@ class AsyncSpaces(AsyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6546,9 +6483,6 @@ class AsyncSpaces(AsyncResource):
         """Restore a space.
 
         ``POST /api/v1/spaces/{space_id}/restore`` (restoreSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -6587,7 +6521,7 @@ class AsyncSpaces(AsyncResource):
         slug: str | NotGiven | None = NOT_GIVEN,
         type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6595,9 +6529,6 @@ class AsyncSpaces(AsyncResource):
         """Update a space.
 
         ``PATCH /api/v1/spaces/{space_id}`` (updateSpace)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPISpace",
@@ -6648,7 +6579,7 @@ class AsyncGroups(AsyncResource):
         path: str | None = None,
         sort_order: int | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6660,7 +6591,6 @@ class AsyncGroups(AsyncResource):
         Args:
             parent_id: Alias of `parent_group_id`.
             path: Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIGroup",
@@ -6708,7 +6638,7 @@ class AsyncGroups(AsyncResource):
         path: str | None = None,
         sort_order: int | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6720,7 +6650,6 @@ class AsyncGroups(AsyncResource):
         Args:
             parent_id: Alias of `parent_group_id`.
             path: Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIGroup",
@@ -6902,7 +6831,7 @@ class AsyncGroups(AsyncResource):
         path: str | None = None,
         sort_order: int | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6914,7 +6843,6 @@ class AsyncGroups(AsyncResource):
         Args:
             parent_id: Alias of `parent_group_id`.
             path: Materialised path. Defaults to the parent's path plus `.name`; immutable after creation.
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIGroup",
@@ -6966,7 +6894,7 @@ class AsyncMembers(AsyncResource):
         display_name: str,
         member_type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -6974,9 +6902,6 @@ class AsyncMembers(AsyncResource):
         """Create a member.
 
         ``POST /api/v1/spaces/{space_id}/members`` (createMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMember",
@@ -7013,7 +6938,7 @@ class AsyncMembers(AsyncResource):
         display_name: str | None = None,
         member_type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7021,9 +6946,6 @@ class AsyncMembers(AsyncResource):
         """Disable a member.
 
         ``POST /api/v1/spaces/{space_id}/members/{member_id}/disable`` (disableMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMember",
@@ -7152,7 +7074,7 @@ class AsyncMembers(AsyncResource):
         display_name: str | None = None,
         member_type: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7160,9 +7082,6 @@ class AsyncMembers(AsyncResource):
         """Update a member.
 
         ``PATCH /api/v1/spaces/{space_id}/members/{member_id}`` (updateMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMember",
@@ -7213,7 +7132,7 @@ class AsyncUserMembers(AsyncResource):
         linked_by_member_id: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
         status: UserMemberStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7221,9 +7140,6 @@ class AsyncUserMembers(AsyncResource):
         """Create a user-member binding.
 
         ``POST /api/v1/spaces/{space_id}/user-members`` (createUserMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUserMember",
@@ -7388,7 +7304,7 @@ class AsyncUserMembers(AsyncResource):
         linked_by_member_id: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
         status: UserMemberStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7396,9 +7312,6 @@ class AsyncUserMembers(AsyncResource):
         """Revoke a user-member binding.
 
         ``POST /api/v1/spaces/{space_id}/user-members/{user_member_id}/revoke`` (revokeUserMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUserMember",
@@ -7451,7 +7364,7 @@ class AsyncUserMembers(AsyncResource):
         linked_by_member_id: str | NotGiven | None = NOT_GIVEN,
         revoked_reason: str | NotGiven | None = NOT_GIVEN,
         status: UserMemberStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7459,9 +7372,6 @@ class AsyncUserMembers(AsyncResource):
         """Update a user-member binding.
 
         ``PATCH /api/v1/spaces/{space_id}/user-members/{user_member_id}`` (updateUserMember)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIUserMember",
@@ -7517,7 +7427,7 @@ class AsyncRoles(AsyncResource):
         name: str,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7525,9 +7435,6 @@ class AsyncRoles(AsyncResource):
         """Create a role.
 
         ``POST /api/v1/spaces/{space_id}/roles`` (createRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRole",
@@ -7566,7 +7473,7 @@ class AsyncRoles(AsyncResource):
         name: str | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7574,9 +7481,6 @@ class AsyncRoles(AsyncResource):
         """Disable a role.
 
         ``POST /api/v1/spaces/{space_id}/roles/{role_id}/disable`` (disableRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRole",
@@ -7707,7 +7611,7 @@ class AsyncRoles(AsyncResource):
         name: str | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7715,9 +7619,6 @@ class AsyncRoles(AsyncResource):
         """Update a role.
 
         ``PATCH /api/v1/spaces/{space_id}/roles/{role_id}`` (updateRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRole",
@@ -7764,7 +7665,7 @@ class AsyncMemberRoles(AsyncResource):
         role_id: str,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7772,9 +7673,6 @@ class AsyncMemberRoles(AsyncResource):
         """Create a member role grant.
 
         ``POST /api/v1/spaces/{space_id}/member-roles`` (createMemberRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -7812,7 +7710,7 @@ class AsyncMemberRoles(AsyncResource):
         role_id: str,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -7820,9 +7718,6 @@ class AsyncMemberRoles(AsyncResource):
         """Create a member role grant (alias).
 
         ``POST /api/v1/spaces/{space_id}/member-role-grants`` (createMemberRoleGrant)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -8039,7 +7934,7 @@ class AsyncMemberRoles(AsyncResource):
         role_id: str | None = None,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -8047,9 +7942,6 @@ class AsyncMemberRoles(AsyncResource):
         """Revoke a member role grant.
 
         ``POST /api/v1/spaces/{space_id}/member-roles/{member_role_id}/revoke`` (revokeMemberRole)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -8088,7 +7980,7 @@ class AsyncMemberRoles(AsyncResource):
         role_id: str | None = None,
         scope_anchor_group_id: str | NotGiven | None = NOT_GIVEN,
         status: GrantStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -8096,9 +7988,6 @@ class AsyncMemberRoles(AsyncResource):
         """Revoke a member role grant (alias).
 
         ``POST /api/v1/spaces/{space_id}/member-role-grants/{member_role_id}/revoke`` (revokeMemberRoleGrant)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIMemberRole",
@@ -8145,7 +8034,7 @@ class AsyncPermissions(AsyncResource):
         scope: Scope,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -8154,9 +8043,6 @@ class AsyncPermissions(AsyncResource):
         """Create a permission.
 
         ``POST /api/v1/permissions`` (createPermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIPermission",
@@ -8196,7 +8082,7 @@ class AsyncPermissions(AsyncResource):
         scope: Scope | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -8205,9 +8091,6 @@ class AsyncPermissions(AsyncResource):
         """Disable a permission.
 
         ``POST /api/v1/permissions/{permission_id}/disable`` (disablePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIPermission",
@@ -8337,7 +8220,7 @@ class AsyncPermissions(AsyncResource):
         scope: Scope | None = None,
         description: str | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         audit_space_id: str | None = None,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
@@ -8346,9 +8229,6 @@ class AsyncPermissions(AsyncResource):
         """Update a permission.
 
         ``PATCH /api/v1/permissions/{permission_id}`` (updatePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIPermission",
@@ -8395,7 +8275,7 @@ class AsyncRolePermissions(AsyncResource):
         role_id: str,
         permission_id: str,
         audit_space_id: str | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -8403,9 +8283,6 @@ class AsyncRolePermissions(AsyncResource):
         """Create a role-permission binding.
 
         ``POST /api/v1/role-permissions`` (createRolePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRolePermission",
@@ -8437,7 +8314,7 @@ class AsyncRolePermissions(AsyncResource):
         role_id: str,
         permission_id: str,
         audit_space_id: str | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -8445,9 +8322,6 @@ class AsyncRolePermissions(AsyncResource):
         """Create a role-permission binding in a space.
 
         ``POST /api/v1/spaces/{space_id}/role-permissions`` (createSpaceRolePermission)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIRolePermission",
@@ -8827,24 +8701,21 @@ class AsyncResourceTypes(AsyncResource):
         *,
         id: str | None = None,
         storage_kind: StorageKind | None = None,
-        table_name: str | NotGiven | None = NOT_GIVEN,
-        id_field: str | None = None,
-        space_field: str | None = None,
-        group_field: str | NotGiven | None = NOT_GIVEN,
-        owner_member_field: str | NotGiven | None = NOT_GIVEN,
-        visibility_field: str | NotGiven | None = NOT_GIVEN,
-        metadata_field: str | NotGiven | None = NOT_GIVEN,
+        table_name: Literal["resources"] | NotGiven | None = NOT_GIVEN,
+        id_field: Literal["id"] | None = None,
+        space_field: Literal["space_id"] | None = None,
+        group_field: Literal["group_id"] | NotGiven | None = NOT_GIVEN,
+        owner_member_field: Literal["owner_member_id"] | NotGiven | None = NOT_GIVEN,
+        visibility_field: Literal["visibility"] | NotGiven | None = NOT_GIVEN,
+        metadata_field: Literal["metadata"] | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceMapping:
         """Replace resource mapping.
 
         ``PUT /api/v1/resource-types/{resource_type}/mapping`` (replaceResourceMapping)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceMapping",
@@ -8887,24 +8758,21 @@ class AsyncResourceTypes(AsyncResource):
         *,
         id: str | None = None,
         storage_kind: StorageKind | None = None,
-        table_name: str | NotGiven | None = NOT_GIVEN,
-        id_field: str | None = None,
-        space_field: str | None = None,
-        group_field: str | NotGiven | None = NOT_GIVEN,
-        owner_member_field: str | NotGiven | None = NOT_GIVEN,
-        visibility_field: str | NotGiven | None = NOT_GIVEN,
-        metadata_field: str | NotGiven | None = NOT_GIVEN,
+        table_name: Literal["resources"] | NotGiven | None = NOT_GIVEN,
+        id_field: Literal["id"] | None = None,
+        space_field: Literal["space_id"] | None = None,
+        group_field: Literal["group_id"] | NotGiven | None = NOT_GIVEN,
+        owner_member_field: Literal["owner_member_id"] | NotGiven | None = NOT_GIVEN,
+        visibility_field: Literal["visibility"] | NotGiven | None = NOT_GIVEN,
+        metadata_field: Literal["metadata"] | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceMapping:
         """Update resource mapping.
 
         ``PATCH /api/v1/resource-types/{resource_type}/mapping`` (updateResourceMapping)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceMapping",
@@ -8950,16 +8818,13 @@ class AsyncResourceTypes(AsyncResource):
         description: str | NotGiven | None = NOT_GIVEN,
         source: str | None = None,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceType:
         """Register or update a resource type.
 
         ``POST /api/v1/resource-types`` (upsertResourceType)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceType",
@@ -8997,16 +8862,13 @@ class AsyncResourceTypes(AsyncResource):
         description: str | NotGiven | None = NOT_GIVEN,
         risk_level: RiskLevel | None = None,
         audit_default: bool | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceAction:
         """Register or update a resource action.
 
         ``POST /api/v1/resource-types/{resource_type}/actions`` (upsertResourceAction)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceAction",
@@ -9042,24 +8904,21 @@ class AsyncResourceTypes(AsyncResource):
         *,
         id: str | None = None,
         storage_kind: StorageKind | None = None,
-        table_name: str | NotGiven | None = NOT_GIVEN,
-        id_field: str | None = None,
-        space_field: str | None = None,
-        group_field: str | NotGiven | None = NOT_GIVEN,
-        owner_member_field: str | NotGiven | None = NOT_GIVEN,
-        visibility_field: str | NotGiven | None = NOT_GIVEN,
-        metadata_field: str | NotGiven | None = NOT_GIVEN,
+        table_name: Literal["resources"] | NotGiven | None = NOT_GIVEN,
+        id_field: Literal["id"] | None = None,
+        space_field: Literal["space_id"] | None = None,
+        group_field: Literal["group_id"] | NotGiven | None = NOT_GIVEN,
+        owner_member_field: Literal["owner_member_id"] | NotGiven | None = NOT_GIVEN,
+        visibility_field: Literal["visibility"] | NotGiven | None = NOT_GIVEN,
+        metadata_field: Literal["metadata"] | NotGiven | None = NOT_GIVEN,
         status: EntityStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResourceMapping:
         """Register or update resource mapping.
 
         ``POST /api/v1/resource-types/{resource_type}/mapping`` (upsertResourceMapping)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResourceMapping",
@@ -9117,8 +8976,8 @@ class AsyncResources(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -9126,9 +8985,6 @@ class AsyncResources(AsyncResource):
         """Archive a resource.
 
         ``POST /api/v1/spaces/{space_id}/resources/{resource_id}/archive`` (archiveSpaceResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -9175,8 +9031,8 @@ class AsyncResources(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -9184,9 +9040,6 @@ class AsyncResources(AsyncResource):
         """Create a resource.
 
         ``POST /api/v1/resources`` (createResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -9233,8 +9086,8 @@ class AsyncResources(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -9242,9 +9095,6 @@ class AsyncResources(AsyncResource):
         """Create a resource in a space.
 
         ``POST /api/v1/spaces/{space_id}/resources`` (createSpaceResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -9456,8 +9306,8 @@ class AsyncResources(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -9465,9 +9315,6 @@ class AsyncResources(AsyncResource):
         """Update a resource in a space.
 
         ``PATCH /api/v1/spaces/{space_id}/resources/{resource_id}`` (updateSpaceResource)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIResource",
@@ -9523,8 +9370,8 @@ class AsyncData(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -9532,9 +9379,6 @@ class AsyncData(AsyncResource):
         """Create a data row.
 
         ``POST /api/v1/data/rows/{resource_type}`` (createDataRow)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIDataRowMutationResponse",
@@ -9716,8 +9560,8 @@ class AsyncData(AsyncResource):
         group_id: str | NotGiven | None = NOT_GIVEN,
         owner_member_id: str | NotGiven | None = NOT_GIVEN,
         visibility: str | NotGiven | None = NOT_GIVEN,
-        status: ResourceStatus | None = None,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        status: Literal["active", "archived"] | None = None,
+        metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
         actor: AuthzActorContext | None = None,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -9725,9 +9569,6 @@ class AsyncData(AsyncResource):
         """Update a data row.
 
         ``PATCH /api/v1/data/rows/{resource_type}/{resource_id}`` (updateDataRow)
-
-        Args:
-            metadata: Free-form JSON object owned by the caller.
         """
         return cast(
             "ApiOpenAPIDataRowMutationResponse",
