@@ -11,7 +11,7 @@ import (
 func TestValidationErrorNamesTheField(t *testing.T) {
 	ctx := testContext(t)
 	admin := aliceClient(t)
-	_, err := admin.Users.Create(ctx, plystra.UserCreateInput{Email: "not-an-email", Password: plystra.Ptr("a long enough passphrase")})
+	_, err := admin.Users.Create(ctx, plystra.UserCreateInput{Email: "not-an-email", Password: "a long enough passphrase"})
 	var apiErr *plystra.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("got %v, want *APIError", err)
@@ -43,10 +43,10 @@ func TestErrorHelpersMatchStatusFamilies(t *testing.T) {
 	}
 
 	email := unique("dup") + "@example.com"
-	if _, err := admin.Users.Create(ctx, plystra.UserCreateInput{Email: email, Password: plystra.Ptr("a long enough passphrase")}); err != nil {
+	if _, err := admin.Users.Create(ctx, plystra.UserCreateInput{Email: email, Password: "a long enough passphrase"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = admin.Users.Create(ctx, plystra.UserCreateInput{Email: email, Password: plystra.Ptr("a long enough passphrase")})
+	_, err = admin.Users.Create(ctx, plystra.UserCreateInput{Email: email, Password: "a long enough passphrase"})
 	if !plystra.IsConflict(err) {
 		t.Errorf("duplicate email: got %v, want 409", err)
 	}

@@ -68,7 +68,7 @@ func ExampleWithAPIKey() {
 	key, err := admin.APIKeys.Create(ctx, plystra.APIKeyCreateInput{
 		Name:           "billing-service-example",
 		Level:          plystra.APIKeyLevelSpace,
-		SpaceID:        plystra.Ptr("space_acme"),
+		SpaceID:        "space_acme",
 		PermissionKeys: []string{"authz:check"},
 	})
 	if err != nil {

@@ -20,7 +20,8 @@ func RequestIDFromContext(ctx context.Context) string {
 	return id
 }
 
-// Ptr returns a pointer to v: for the optional, nullable fields of inputs, which are pointers.
+// Ptr returns a pointer to v: for the input fields that are pointers (timestamps, and numbers or
+// booleans whose default is not their zero value).
 //
-//	client.Users.Create(ctx, plystra.UserCreateInput{Email: "carol@example.com", Password: plystra.Ptr("a long passphrase")})
+//	client.UserMembers.Update(ctx, spaceID, bindingID, plystra.UserMemberMutationInput{ExpiresAt: plystra.Ptr(time.Now().Add(24 * time.Hour))})
 func Ptr[T any](v T) *T { return &v }

@@ -114,25 +114,25 @@ func TestServicesBuildAModelThatDecides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emea, err := c.Groups.Create(ctx, space.ID, plystra.GroupCreateInput{Name: "emea", ParentID: plystra.Ptr(ops.ID)})
+	emea, err := c.Groups.Create(ctx, space.ID, plystra.GroupCreateInput{Name: "emea", ParentID: ops.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if emea.Path != "ops.emea" {
 		t.Errorf("child group path = %q, want ops.emea", emea.Path)
 	}
-	user, err := c.Users.Create(ctx, plystra.UserCreateInput{Email: unique("carol") + "@example.com", Password: plystra.Ptr("a long enough passphrase")})
+	user, err := c.Users.Create(ctx, plystra.UserCreateInput{Email: unique("carol") + "@example.com", Password: "a long enough passphrase"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u, err := c.Users.Update(ctx, user.ID, plystra.UserMutationInput{Username: plystra.Ptr("carol")}); err != nil || u.Username == nil || *u.Username != "carol" {
+	if u, err := c.Users.Update(ctx, user.ID, plystra.UserMutationInput{Username: "carol"}); err != nil || u.Username == nil || *u.Username != "carol" {
 		t.Errorf("Users.Update: %+v, %v", u, err)
 	}
 	member, err := c.Members.Create(ctx, space.ID, plystra.MemberCreateInput{DisplayName: "Carol"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	binding, err := c.UserMembers.Create(ctx, space.ID, plystra.UserMemberCreateInput{UserID: user.ID, MemberID: member.ID, IsPrimary: plystra.Ptr(true)})
+	binding, err := c.UserMembers.Create(ctx, space.ID, plystra.UserMemberCreateInput{UserID: user.ID, MemberID: member.ID, IsPrimary: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestServicesBuildAModelThatDecides(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Stored resources of a type resolve through its mapping (defaults: the built-in table).
-	if m, err := c.ResourceTypes.UpsertMapping(ctx, "ticket", plystra.ResourceMappingMutationInput{}); err != nil || m.StorageKind != plystra.StorageKindInternalTable {
+	if m, err := c.ResourceTypes.UpsertMapping(ctx, "ticket", &plystra.ResourceMappingMutationInput{}); err != nil || m.StorageKind != plystra.StorageKindInternalTable {
 		t.Fatalf("UpsertMapping: %+v, %v", m, err)
 	}
 	role, err := c.Roles.Create(ctx, space.ID, plystra.RoleCreateInput{Key: "closer", Name: "Closer"})
@@ -164,11 +164,11 @@ func TestServicesBuildAModelThatDecides(t *testing.T) {
 	if _, err := c.RolePermissions.Create(ctx, plystra.RolePermissionMutationInput{RoleID: role.ID, PermissionID: perm.ID}); err != nil {
 		t.Fatal(err)
 	}
-	grant, err := c.MemberRoles.Create(ctx, space.ID, plystra.MemberRoleCreateInput{MemberID: member.ID, RoleID: role.ID, ScopeAnchorGroupID: plystra.Ptr(ops.ID)})
+	grant, err := c.MemberRoles.Create(ctx, space.ID, plystra.MemberRoleCreateInput{MemberID: member.ID, RoleID: role.ID, ScopeAnchorGroupID: ops.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	inside, err := c.Resources.Create(ctx, plystra.ResourceCreateInput{ResourceType: "ticket", SpaceID: space.ID, ID: unique("ticket"), GroupID: plystra.Ptr(emea.ID)})
+	inside, err := c.Resources.Create(ctx, plystra.ResourceCreateInput{ResourceType: "ticket", SpaceID: space.ID, ID: unique("ticket"), GroupID: emea.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestServicesBuildAModelThatDecides(t *testing.T) {
 
 	// An admin grant for Carol in her space: created, read back, revoked.
 	ag, err := c.Admin.CreateGrant(ctx, plystra.AdminGrantCreateInput{
-		UserID: user.ID, Level: plystra.AdminGrantLevelSpaceAdmin, SpaceID: plystra.Ptr(space.ID), PermissionKey: "members:read",
+		UserID: user.ID, Level: plystra.AdminGrantLevelSpaceAdmin, SpaceID: space.ID, PermissionKey: "members:read",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestServicesBuildAModelThatDecides(t *testing.T) {
 	if got, err := c.Admin.GetGrant(ctx, ag.ID); err != nil || got.PermissionKey != "members:read" {
 		t.Errorf("Admin.GetGrant: %+v, %v", got, err)
 	}
-	if got, err := c.Admin.RevokeGrant(ctx, ag.ID, &plystra.AdminGrantMutationInput{RevokedReason: plystra.Ptr("test done")}); err != nil || got.Status != plystra.GrantStatusRevoked {
+	if got, err := c.Admin.RevokeGrant(ctx, ag.ID, &plystra.AdminGrantMutationInput{RevokedReason: "test done"}); err != nil || got.Status != plystra.GrantStatusRevoked {
 		t.Errorf("Admin.RevokeGrant: %+v, %v", got, err)
 	}
 

@@ -99,7 +99,7 @@ func TestReleaseSmokeList(t *testing.T) {
 		t.Errorf("Explain: true returned no matching trace")
 	}
 
-	if _, err := client.APIKeys.Revoke(ctx, key.ID, &plystra.APIKeyMutationInput{RevokedReason: plystra.Ptr("smoke test done")}); err != nil {
+	if _, err := client.APIKeys.Revoke(ctx, key.ID, &plystra.APIKeyMutationInput{RevokedReason: "smoke test done"}); err != nil {
 		t.Fatalf("APIKeys.Revoke: %v", err)
 	}
 	_, err = service.Authz.Check(ctx, plystra.AuthzCheckInput{Actor: &aliceActor, ResourceType: "invoice", ResourceID: "invoice_001", Action: "approve"})

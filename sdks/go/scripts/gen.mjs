@@ -271,10 +271,27 @@ function goShapedSpec(spec) {
     return baseType(s) === "object" && (s.properties !== undefined || s.oneOf !== undefined);
   };
   const isUnion = (s) => Array.isArray(s?.oneOf) && !nullableOneOf(s);
+  // Schemas reachable from a request body: their optional nullable scalars are plain values with
+  // omitempty. A nil pointer would be omitted too (an explicit null cannot be sent either way), so
+  // pointers there would only cost callers `&v` for nothing (`ActorContext{UserID: "user_alice"}`).
+  const inputSchemas = new Set();
+  const collectInputs = (node) => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(collectInputs);
+    if (typeof node.$ref === "string") {
+      const name = refName(node.$ref);
+      if (inputSchemas.has(name)) return;
+      inputSchemas.add(name);
+      collectInputs(schemas[name]);
+    }
+    for (const v of Object.values(node)) collectInputs(v);
+  };
+  for (const item of Object.values(spec.paths ?? {}))
+    for (const op of Object.values(item)) collectInputs(op?.requestBody);
 
-  const fix = (s) => {
+  const fix = (s, input = false) => {
     if (!s || typeof s !== "object") return s;
-    if (Array.isArray(s)) return s.map(fix);
+    if (Array.isArray(s)) return s.map((x) => fix(x, input));
     const out = {};
     for (const [k, v] of Object.entries(s)) {
       if (k === "$ref") out.$ref = `#/components/schemas/${goTypeName(refName(v))}`;
@@ -282,8 +299,9 @@ function goShapedSpec(spec) {
       else if (k === "properties") {
         out.properties = {};
         const required = new Set(s.required ?? []);
-        for (const [name, prop] of Object.entries(v)) out.properties[name] = fixProperty(prop, required.has(name), name);
-      } else out[k] = fix(v);
+        for (const [name, prop] of Object.entries(v))
+          out.properties[name] = fixProperty(prop, required.has(name), name, input);
+      } else out[k] = fix(v, input);
     }
     if (out.properties && out.additionalProperties === true) delete out.additionalProperties;
     // A value that may be any of several JSON types (free-form metadata values) is `any` in Go.
@@ -305,8 +323,8 @@ function goShapedSpec(spec) {
     return out;
   };
 
-  const fixProperty = (prop, required, name) => {
-    let p = fix(prop);
+  const fixProperty = (prop, required, name, input) => {
+    let p = fix(prop, input);
     // Every exported field gets a doc comment: the wire name and what null/absence mean.
     const target = prop.$ref ? schemas[refName(prop.$ref)] : prop.allOf?.[0]?.$ref ? schemas[refName(prop.allOf[0].$ref)] : null;
     if (!prop.description && !target?.description) {
@@ -320,7 +338,11 @@ function goShapedSpec(spec) {
     const nullable = nullableType(p) || nullableOneOf(prop);
     // A number or boolean whose default is not its zero value needs a pointer to send the zero.
     const zeroMatters = ["boolean", "integer", "number"].includes(baseType(p)) && ![undefined, 0, false].includes(p.default);
-    const pointer = nullable || isObjectSchema(prop) || p.format === "date-time" || isUnion(prop) || zeroMatters;
+    const optionalInputScalar =
+      input && !required && !zeroMatters && ["string", "integer", "number", "boolean"].includes(baseType(p));
+    if (optionalInputScalar && nullableType(p)) p = { ...p, type: baseType(p) };
+    const pointer =
+      (nullable && !optionalInputScalar) || isObjectSchema(prop) || p.format === "date-time" || isUnion(prop) || zeroMatters;
     if (!required && !pointer) p = { ...p, "x-go-type-skip-optional-pointer": true };
     return p;
   };
@@ -328,7 +350,7 @@ function goShapedSpec(spec) {
   const out = {};
   for (const [name, schema] of Object.entries(schemas)) {
     if (isEnvelope(name)) continue;
-    out[goTypeName(name)] = fix(schema);
+    out[goTypeName(name)] = fix(schema, inputSchemas.has(name));
   }
   return { openapi: spec.openapi, info: spec.info, paths: {}, components: { schemas: out } };
 }
