@@ -20,5 +20,7 @@ export default defineConfig({
   noExternal: [/^@plystra\//],
   onSuccess: async () => {
     cpSync("../../packages/db/migrations", "dist/migrations", { recursive: true });
+    // The API reference's browser bundle (MIT, self-contained) ships as a static file.
+    cpSync("node_modules/@scalar/api-reference/dist/browser/standalone.js", "dist/docs/scalar-standalone.js");
   },
 });

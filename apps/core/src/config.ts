@@ -45,6 +45,8 @@ export interface Config {
   readonly auditWriteMode: AuditWriteMode;
   readonly traceVersion: string;
   readonly dataConsoleEnabled: boolean;
+  /** Serve /docs and /api/v1/openapi.{json,yaml}: on in development, opt-in (API_DOCS_ENABLED) in production. */
+  readonly apiDocsEnabled: boolean;
   readonly metricsEnabled: boolean;
   readonly metricsToken: string | null;
   readonly passwordMinLength: number;
@@ -184,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditWriteMode,
     traceVersion: pick(env, "TRACE_VERSION")?.value ?? "1.0",
     dataConsoleEnabled: flag(env, "DATA_CONSOLE_ENABLED"),
+    apiDocsEnabled: pick(env, "API_DOCS_ENABLED") ? flag(env, "API_DOCS_ENABLED") : !isProduction,
     metricsEnabled: flag(env, "METRICS_ENABLED"),
     metricsToken: pick(env, "METRICS_TOKEN", "PLYSTRA_METRICS_TOKEN")?.value ?? null,
     passwordMinLength: integer(env, "PLYSTRA_PASSWORD_MIN_LENGTH", 12, 1),
