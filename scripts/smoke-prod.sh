@@ -56,7 +56,7 @@ cd "$WORK/app"
 plystractl() { "$NODE_BIN" dist/plystractl.js "$@"; }
 plystractl migrate up
 plystractl migrate verify
-# plystractl doctor
+plystractl doctor
 
 "$NODE_BIN" dist/main.js >"$WORK/core.log" 2>&1 &
 SERVER_PID=$!
@@ -78,4 +78,16 @@ SERVER_PID=""
 [[ $status -eq 0 ]] || { cat "$WORK/core.log"; say "FAIL: Core exited $status after SIGTERM"; exit 1; }
 grep -q '"msg":"stopped"' "$WORK/core.log" || { say "FAIL: no drain log"; exit 1; }
 say "SIGTERM: drained and exited 0"
+
+# `pnpm start` (root script) runs the same dist/ and must hand SIGTERM to it, not swallow it.
+cd "$ROOT"
+pnpm start >"$WORK/pnpm-start.log" 2>&1 &
+WRAPPER_PID=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null && break; sleep 0.5; done
+kill -TERM "$WRAPPER_PID"
+wait "$WRAPPER_PID" || true
+sleep 1
+if curl -s "http://127.0.0.1:$PORT/api/v1/health" >/dev/null; then say "FAIL: pnpm start left Core running after SIGTERM"; exit 1; fi
+grep -q '"msg":"stopped"' "$WORK/pnpm-start.log" || { cat "$WORK/pnpm-start.log"; say "FAIL: pnpm start did not drain"; exit 1; }
+say "pnpm start: SIGTERM reached Core"
 say "passed"
