@@ -45,14 +45,14 @@ describe("signals through the pnpm wrapper", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "plystra-signal-"));
     dirs.push(dataDir);
     const port = await freePort();
-    const env = {
+    const env: Record<string, string | undefined> = {
       ...process.env,
       SERVER_PORT: String(port),
       SERVER_HOST: "127.0.0.1",
       PLYSTRA_DATA_DIR: dataDir,
+      DATABASE_URL: undefined,
+      PLYSTRA_DATABASE_URL: undefined,
     };
-    delete env.DATABASE_URL;
-    delete env.PLYSTRA_DATABASE_URL;
     const child = spawn("pnpm", ["dev"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (d) => {
