@@ -27,6 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 say() { echo "smoke: $*"; }
+PSQL="$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)"
+psql() { "$PSQL" "$@"; }
 secret() { "$NODE_BIN" -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))'; }
 
 say "node $("$NODE_BIN" --version)"

