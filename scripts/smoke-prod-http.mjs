@@ -128,6 +128,12 @@ assert(
 ok(`check deny ${deny.body.data.deny_code}`);
 
 token = null;
+const root = await call("GET", "/");
+assert(root.body.data.docs === null, "GET / points at docs, which are off in production");
+const docs = await call("GET", "/docs", undefined, [404]);
+assert(docs.body.error.code === "FEATURE_DISABLED", "/docs is off in production by default");
+ok("GET / answers a pointer; /docs off in production");
+
 const anon = await call("POST", "/api/v1/authz/check", { action: "approve" }, [401]);
 assert(anon.body.error.code === "AUTHENTICATION_REQUIRED", "anonymous check refused");
 ok("anonymous check refused");

@@ -2196,7 +2196,8 @@ export const document = {
     },
     {
       url: "{public_url}",
-      description: "Your deployment: the SERVER_PUBLIC_URL of the Core you run (TLS terminated at your proxy).",
+      description:
+        "Your deployment: the SERVER_PUBLIC_URL of the Core you run (TLS terminated at your proxy).",
       variables: { public_url: { default: "http://localhost:8080", description: "SERVER_PUBLIC_URL" } },
     },
   ],
