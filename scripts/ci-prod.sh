@@ -23,3 +23,6 @@ echo "docker-compose config: infra/docker-compose.yml valid (without and with .e
 npm install --prefix "$TOOLS/node24" --no-audit --no-fund --loglevel=error node@24 >/dev/null
 NODE24="$TOOLS/node24/node_modules/.bin/node"
 SMOKE_NODE="$NODE24" bash scripts/smoke-prod.sh
+
+# One version across Core, the contract and the SDKs; every release artefact builds.
+pnpm release:dry-run
