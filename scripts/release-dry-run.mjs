@@ -92,10 +92,11 @@ const publish = spawnSync("npm", ["publish", "--dry-run", "--json", "--access", 
   cwd: join(out, "typescript"),
   encoding: "utf8",
 });
-// Not being logged in is expected in a dry run; any other npm warning is a defect in the package.
+// Not being logged in is expected in a dry run; any other publish warning (e.g. npm auto-correcting
+// package.json) is a defect in the package.
 const warnings = publish.stderr
   .split("\n")
-  .filter((l) => l.startsWith("npm warn") && !l.includes("requires you to be logged in"));
+  .filter((l) => l.startsWith("npm warn publish") && !l.includes("requires you to be logged in"));
 if (publish.status !== 0 || warnings.length) fail(`npm publish --dry-run:\n${publish.stderr}`);
 const published = JSON.parse(publish.stdout);
 const entry = published["@plystra/sdk"] ?? published;
