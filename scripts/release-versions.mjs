@@ -20,6 +20,12 @@ export function versionDeclarations(root) {
       file: "openapi/tools/build-spec.mjs",
       re: /info: \{\n\s+title: "Plystra API",\n\s+version: "([^"]+)"/,
     },
+    // What Core reports at /api/v1/version when PLYSTRA_CORE_VERSION is unset.
+    {
+      artefact: "core",
+      file: "apps/core/src/config.ts",
+      re: /"PLYSTRA_CORE_VERSION"[\s\S]{0,80}?"(\d+\.\d+\.\d+[^"]*)"/,
+    },
     {
       artefact: "sdk-typescript",
       file: "sdks/typescript/package.json",
