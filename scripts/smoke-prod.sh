@@ -83,9 +83,14 @@ say "SIGTERM: drained and exited 0"
 
 # `pnpm start` (root script) runs the same dist/ and must hand SIGTERM to it, not swallow it.
 cd "$ROOT"
-pnpm start >"$WORK/pnpm-start.log" 2>&1 &
+# This run also opts in to the API reference, whose browser bundle must ship inside dist/.
+API_DOCS_ENABLED=true pnpm start >"$WORK/pnpm-start.log" 2>&1 &
 WRAPPER_PID=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/api/v1/ready" >/dev/null && break; sleep 0.5; done
+for path in /docs /docs/scalar.js /api/v1/openapi.json /api/v1/openapi.yaml; do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT$path" || { say "FAIL: $path with API_DOCS_ENABLED=true"; exit 1; }
+done
+say "API_DOCS_ENABLED=true: /docs, its bundle and the contract are served from dist/"
 kill -TERM "$WRAPPER_PID"
 wait "$WRAPPER_PID" || true
 sleep 1
