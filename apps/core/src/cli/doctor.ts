@@ -28,6 +28,14 @@ type Env = Record<string, string | undefined>;
  * loader that collects all problems exposes them as a list, one that stops at the first names one.
  */
 export function configProblems(err: ConfigError): { variable: string; message: string }[] {
+  return rawProblems(err).map((p) => ({
+    variable: p.variable,
+    // Each line names its variable, whether or not the loader's message already does.
+    message: p.message.includes(p.variable) ? p.message : `${p.variable} ${p.message}`,
+  }));
+}
+
+function rawProblems(err: ConfigError): { variable: string; message: string }[] {
   const list =
     (err as unknown as { problems?: unknown; issues?: unknown }).problems ??
     (err as unknown as { issues?: unknown }).issues;

@@ -27,9 +27,7 @@ export const doctorCommands: Command[] = [
         process.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
       } else {
         for (const c of checks) {
-          const subject =
-            c.variable && !c.message.includes(c.variable) ? `${c.variable} ${c.message}` : c.message;
-          process.stdout.write(`${c.status.padEnd(5)} ${c.name.padEnd(18)} ${subject}\n`);
+          process.stdout.write(`${c.status.padEnd(5)} ${c.name.padEnd(18)} ${c.message}\n`);
         }
       }
       return ok ? 0 : 1;
