@@ -2367,8 +2367,21 @@ export const document = {
       "- Authorization denies are 200 responses with `decision: deny`, never errors.",
       "- Operations marked `x-plystra-preview` (Data Console) are not covered by compatibility guarantees.",
     ].join("\n"),
+    contact: { name: "Plystra maintainers", url: "https://github.com/plystra/plystra/issues" },
+    license: { name: "Apache-2.0", identifier: "Apache-2.0" },
   },
-  servers: [{ url: "http://localhost:8080", description: "Local development server" }],
+  servers: [
+    {
+      url: "http://localhost:8080",
+      description: "Local development: `pnpm dev` or `docker compose --profile dev up` (SERVER_PORT 8080).",
+    },
+    {
+      url: "{public_url}",
+      description:
+        "Your deployment: the SERVER_PUBLIC_URL of the Core you run (TLS terminated at your proxy).",
+      variables: { public_url: { default: "http://localhost:8080", description: "SERVER_PUBLIC_URL" } },
+    },
+  ],
   tags: TAGS.map(([name, description]) => ({ name, description })),
   "x-tagGroups": [
     { name: "Platform", tags: ["System", "Console"] },

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
+import { startBanner, startInfo } from "./banner.ts";
 import { createDeps, openConfiguredDatabase, prepareSchema } from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./lib/logger.ts";
@@ -50,16 +51,12 @@ async function main() {
         ),
       },
     },
-    (info) => {
-      logger.info(
-        {
-          address: info.address,
-          port: info.port,
-          mode: config.mode,
-          database: config.databaseUrl ? "postgres" : `embedded (${config.dataDir})`,
-        },
-        `Plystra Core listening on http://${config.host || "localhost"}:${info.port}`,
-      );
+    (listening) => {
+      const info = startInfo(config, listening.port);
+      const banner = startBanner(config, info);
+      logger.info({ ...info, address: listening.address, port: listening.port }, banner.split("\n")[0]);
+      // Development: the whole banner (docs URL, demo logins) for the human at the terminal.
+      if (!config.isProduction) process.stderr.write(`\n${banner}\n\n`);
     },
   );
   const http = server as unknown as import("node:http").Server;

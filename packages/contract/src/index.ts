@@ -17,6 +17,8 @@
 import {
   DENY_CODES as SPEC_DENY_CODES,
   ERROR_CODES as SPEC_ERROR_CODES,
+  document as SPEC_DOCUMENT_SOURCE,
+  render as renderSpec,
 } from "../../../openapi/tools/build-spec.mjs";
 import { fileURLToPath } from "node:url";
 import type { components, operations, paths } from "./generated/openapi.ts";
@@ -113,3 +115,22 @@ export type __CatalogueMatchesSpec = [
   Assert<Equals<AdminGrantLevel, Schemas["AdminGrantLevel"]>>,
   Assert<Equals<ApiKeyLevel, Schemas["ApiKeyLevel"]>>,
 ];
+
+/**
+ * The OpenAPI document as a plain object, built in-process from the same generator that writes
+ * `openapi/plystra.yaml` (so a compiled server needs no file on disk to serve it).
+ *
+ * @example
+ * app.get("/api/v1/openapi.json", (c) => c.json(SPEC_DOCUMENT));
+ */
+export const SPEC_DOCUMENT: Readonly<Record<string, unknown>> = SPEC_DOCUMENT_SOURCE;
+
+/**
+ * The OpenAPI document as YAML, byte-for-byte what `openapi/plystra.yaml` holds.
+ *
+ * @example
+ * const yaml = specYaml();
+ */
+export function specYaml(): string {
+  return renderSpec();
+}

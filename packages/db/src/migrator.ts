@@ -1,11 +1,20 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import type { Database } from "./database.ts";
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../migrations/", import.meta.url));
+/**
+ * Where the SQL files live: `migrations/` beside the running module when Core runs from its
+ * compiled bundle (`apps/core/dist/migrations`), else this package's `migrations/` folder.
+ */
+export const MIGRATIONS_DIR = [
+  new URL("./migrations/", import.meta.url),
+  new URL("../migrations/", import.meta.url),
+]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(dir)) as string;
 
 export interface MigrationFile {
   version: string;

@@ -26,6 +26,12 @@ describe("examples", () => {
     }
   });
 
+  it("docs/getting-started.md shows the guard-a-mutation example verbatim", () => {
+    const guide = readFileSync(join(dir, "..", "..", "..", "docs", "getting-started.md"), "utf8");
+    const code = readFileSync(join(dir, "08-guard-mutation.ts"), "utf8").trimEnd();
+    expect(guide.includes(`\`\`\`ts\n${code}\n\`\`\``)).toBe(true);
+  });
+
   it.each(examples)("%s runs against the real Core", async (file) => {
     process.env.PLYSTRA_BASE_URL = baseUrl();
     const lines: string[] = [];
@@ -38,5 +44,9 @@ describe("examples", () => {
     if (file === "03-context-mode.ts") expect(lines[0]).toBe("allow deny SCOPE_OUT_OF_BOUNDS");
     if (file === "04-errors.ts") expect(lines[1]).toMatch(/^400 VALIDATION_FAILED email req_/);
     if (file === "05-request-ids.ts") expect(lines[0]).toMatch(/^req_checkout_\d+$/);
+    if (file === "08-guard-mutation.ts") {
+      expect(lines[0]).toMatch(/^approved invoice_001 \(trace_id=trace_\w+ audit_log_id=audit_\w+\)$/);
+      expect(lines[1]).toMatch(/^refused invoice_002: SCOPE_OUT_OF_BOUNDS /);
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { AppEnv } from "../http/types.ts";
 import { MANAGEMENT_FEATURES } from "./_crud/features.ts";
 import { auditFeature } from "./audit/audit.routes.ts";
 import { authzFeature } from "./authz/authz.routes.ts";
+import { docsFeature } from "./docs/docs.routes.ts";
 import { registryFeature } from "./registry/registry.routes.ts";
 import { resourcesFeature } from "./resources/resources.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
@@ -24,4 +25,5 @@ export const FEATURES: Feature[] = [
   auditFeature,
   registryFeature,
   resourcesFeature,
+  docsFeature,
 ];

@@ -9,6 +9,12 @@ export const adminCommands: Command[] = [
   {
     name: "admin bootstrap-super-admin",
     summary: "grant instance_super_admin to an existing user (refuses when one exists)",
+    help: [
+      "--user-id <id>                  the user to promote (required)",
+      "--member-id <id>                attribute the grant to this member",
+      "--grant-id <id>                 the new grant's id (default: generated)",
+      "--if-exists error|ok            when a super admin already exists: fail (default) or succeed",
+    ],
     options: {
       "user-id": { type: "string" },
       "member-id": { type: "string" },

@@ -2,7 +2,10 @@ import type { ParseArgsConfig } from "node:util";
 import type { Config } from "../../config.ts";
 
 export interface CommandContext {
+  /** The loaded configuration; null only for commands with `ownConfig` whose env did not load. */
   config: Config;
+  /** The environment the configuration came from (default: process.env). */
+  env?: Record<string, string | undefined>;
   options: Record<string, string | boolean | undefined>;
   args: string[];
 }
@@ -11,6 +14,13 @@ export interface CommandContext {
 export interface Command {
   name: string;
   summary: string;
+  /** Option lines for `--help`, e.g. `["--out <file>   write the manifest to a file"]`. */
+  help?: string[];
   options?: ParseArgsConfig["options"];
+  /**
+   * The command loads (and reports on) the configuration itself instead of the CLI refusing to
+   * run when it is invalid; `doctor` does, to name every problem.
+   */
+  ownConfig?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
