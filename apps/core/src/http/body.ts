@@ -83,9 +83,10 @@ export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string,
     throw invalid("Request body must contain a single JSON object.", "must be a single JSON object");
   }
   if (nestedDeeperThan(value, MAX_JSON_DEPTH)) {
-    throw invalid(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, {
-      reason: `nested deeper than ${MAX_JSON_DEPTH} levels`,
-    });
+    throw invalid(
+      `Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      `is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
   // PostgreSQL text cannot hold U+0000; refuse it here with the field's path instead of failing
   // (with a 500) deep inside a write. Only possible when the raw text carries the escape.
