@@ -14,9 +14,6 @@ import (
 // The README's first example, run the way a user would: a fresh module outside this repository
 // that requires github.com/plystra/go-plystra (replaced by this directory), against the real Core.
 func TestReadmeQuickStartInAFreshModule(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a separate module")
-	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -24,6 +21,37 @@ func TestReadmeQuickStartInAFreshModule(t *testing.T) {
 	m := regexp.MustCompile("(?s)```go\n(.*?)```").FindSubmatch(readme)
 	if m == nil || !strings.Contains(string(m[1]), "package main") {
 		t.Fatal("README.md has no leading ```go block holding a main package")
+	}
+	if got := runInFreshModule(t, m[1]); got != "allow" {
+		t.Fatalf("README example printed %q, want allow", got)
+	}
+}
+
+// docs/getting-started.md's Go section, verbatim: the guarded mutation runs after the allow only.
+func TestGettingStartedGuardInAFreshModule(t *testing.T) {
+	guide, err := os.ReadFile(filepath.Join("..", "..", "docs", "getting-started.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)## 5\\. Guard a mutation \\(Go\\).*?```go\n(.*?)```").FindSubmatch(guide)
+	if m == nil {
+		t.Fatal("docs/getting-started.md has no Go block in its section 5")
+	}
+	got := runInFreshModule(t, m[1])
+	want := regexp.MustCompile(`^approved invoice_001 \(trace_id=trace_\S+ audit_log_id=audit_\S+\)\n` +
+		`refused invoice_002: SCOPE_OUT_OF_BOUNDS \(trace_id=trace_\S+ audit_log_id=audit_\S+\)$`)
+	if !want.MatchString(got) {
+		t.Fatalf("getting-started example printed %q", got)
+	}
+}
+
+// runInFreshModule builds main.go in a new module outside this repository that requires
+// github.com/plystra/go-plystra (replaced by this directory), runs it against the test Core and
+// returns its trimmed output.
+func runInFreshModule(t *testing.T, mainGo []byte) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a separate module")
 	}
 	sdkDir, err := filepath.Abs(".")
 	if err != nil {
@@ -36,7 +64,7 @@ func TestReadmeQuickStartInAFreshModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), m[1], 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), mainGo, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"run", "."}
@@ -48,11 +76,9 @@ func TestReadmeQuickStartInAFreshModule(t *testing.T) {
 	cmd.Env = append(os.Environ(), "PLYSTRA_BASE_URL="+baseURL, "GOFLAGS=-mod=mod", "GOWORK=off")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("go run of the README example failed: %v\n%s", err, out)
+		t.Fatalf("go run of the example failed: %v\n%s", err, out)
 	}
-	if got := strings.TrimSpace(string(out)); got != "allow" {
-		t.Fatalf("README example printed %q, want allow", got)
-	}
+	return strings.TrimSpace(string(out))
 }
 
 // The SDK version follows Core's contract version.

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,26 @@ def test_example_runs_against_core(name: str, core_url: str) -> None:
         assert lines[1:] == ["v1"], lines
     if name == "request_ids.py":
         assert lines[1:] == ["True"], lines
+
+
+def test_getting_started_guard_runs_against_core(core_url: str, tmp_path: Path) -> None:
+    """docs/getting-started.md's Python section, verbatim: the mutation runs after the allow only."""
+    guide = (PKG_DIR.parent.parent / "docs" / "getting-started.md").read_text()
+    match = re.search(r"## 4\. Guard a mutation \(Python\).*?```python\n(.*?)```", guide, re.S)
+    assert match, "docs/getting-started.md has no Python block in its section 4"
+    script = tmp_path / "guard.py"
+    script.write_text(match.group(1))
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        env={**os.environ, "PLYSTRA_BASE_URL": core_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(
+        r"approved invoice_001 \(trace_id=trace_\S+ audit_log_id=audit_\S+\)\n"
+        r"refused invoice_002: SCOPE_OUT_OF_BOUNDS \(trace_id=trace_\S+ audit_log_id=audit_\S+\)\n",
+        result.stdout,
+    ), result.stdout
