@@ -37,10 +37,10 @@ def test_the_readme_shows_every_example_verbatim() -> None:
     assert readme.count("```python\n") == len(EXAMPLES)
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
-def test_example_runs_against_core(name: str, core_url: str) -> None:
+def run_script(path: Path, core_url: str) -> str:
+    """Runs a Python file against the test Core the way a user would; returns its stdout."""
     result = subprocess.run(
-        [sys.executable, str(PKG_DIR / "examples" / name)],
+        [sys.executable, str(path)],
         env={**os.environ, "PLYSTRA_BASE_URL": core_url},
         capture_output=True,
         text=True,
@@ -48,7 +48,12 @@ def test_example_runs_against_core(name: str, core_url: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    return result.stdout
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_runs_against_core(name: str, core_url: str) -> None:
+    lines = run_script(PKG_DIR / "examples" / name, core_url).splitlines()
     assert re.match(EXPECTED_FIRST_LINE[name], lines[0]), lines
     if name == "errors.py":
         assert re.match(r"^400 VALIDATION_FAILED email req_\S+$", lines[1]), lines
@@ -67,17 +72,9 @@ def test_getting_started_guard_runs_against_core(core_url: str, tmp_path: Path) 
     assert match, "docs/getting-started.md has no Python block in its section 4"
     script = tmp_path / "guard.py"
     script.write_text(match.group(1))
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        env={**os.environ, "PLYSTRA_BASE_URL": core_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    output = run_script(script, core_url)
     assert re.fullmatch(
         r"approved invoice_001 \(trace_id=trace_\S+ audit_log_id=audit_\S+\)\n"
         r"refused invoice_002: SCOPE_OUT_OF_BOUNDS \(trace_id=trace_\S+ audit_log_id=audit_\S+\)\n",
-        result.stdout,
-    ), result.stdout
+        output,
+    ), output
