@@ -24,7 +24,7 @@ export function versionDeclarations(root) {
     {
       artefact: "core",
       file: "apps/core/src/config.ts",
-      re: /"PLYSTRA_CORE_VERSION"[\s\S]{0,80}?"(\d+\.\d+\.\d+[^"]*)"/,
+      re: /PLYSTRA_CORE_VERSION \?\? "(\d+\.\d+\.\d+[^"]*)"/,
     },
     {
       artefact: "sdk-typescript",
