@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/harness.ts";
+import { apiKeyPrincipal, sessionPrincipal } from "../../test/principals.ts";
 import type { Principal, PrincipalGrant } from "../http/types.ts";
 import { canSee } from "./policy.ts";
 import { groupReachPaths, inGroupTree, inGroupTrees, type ReachColumns, reachOf, reachSql } from "./reach.ts";
@@ -51,35 +52,12 @@ const TREE: Array<[string, string, boolean]> = [
   ["é", "é.x", true],
 ];
 
-const grant = (g: Partial<PrincipalGrant>): PrincipalGrant => ({
-  id: "ag",
-  level: "group_admin",
-  permissionKey: "groups:read",
-  spaceId: null,
-  groupId: null,
-  groupPath: null,
-  ...g,
-});
-const session = (...grants: Partial<PrincipalGrant>[]): Principal => ({
-  kind: "session",
-  userId: "u",
-  sessionId: "s",
-  activeSpaceId: null,
-  activeMemberId: null,
-  activeUserMemberId: null,
-  grants: grants.map(grant),
-});
-const apiKey = (p: Partial<Extract<Principal, { kind: "api_key" }>>): Principal => ({
-  kind: "api_key",
-  apiKeyId: "ak",
-  level: "group",
-  spaceId: null,
-  groupId: null,
-  groupPath: null,
-  permissionKeys: ["groups:read"],
-  createdByUserId: null,
-  ...p,
-});
+const session = (...grants: Partial<PrincipalGrant>[]) =>
+  sessionPrincipal(
+    ...grants.map((g) => ({ level: "group_admin" as const, permissionKey: "groups:read", ...g })),
+  );
+const apiKey = (p: Partial<Extract<Principal, { kind: "api_key" }>>) =>
+  apiKeyPrincipal({ level: "group", permissionKeys: ["groups:read"], ...p });
 
 /** Rows living at an optional Space and Group (id = `<space>/<path>`). */
 const ROWS: Array<{ id: string; space_id: string | null; group_id: string | null; path: string | null }> = [
