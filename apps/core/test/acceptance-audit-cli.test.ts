@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrateUp, openDatabase } from "@plystra/db";
+import { openDatabase } from "@plystra/db";
 import { sql } from "kysely";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { auditCommands } from "../src/cli/commands/audit.ts";
 import { loadConfig } from "../src/config.ts";
 import { seedDemo } from "../src/features/demo/demo.seed.ts";
@@ -36,28 +36,26 @@ afterEach(async () => {
 
 /**
  * A database the CLI can open by configuration: the PostgreSQL clone by URL, or (PGlite runs) an
- * on-disk PGlite directory, since the command opens its own connection.
+ * on-disk clone of the migrated template, since the command opens its own connection.
  */
 async function openStore() {
-  const pgProbe = await createTestDatabase();
-  if (pgProbe.url) {
-    cleanups.push(() => pgProbe.drop());
-    const database = pgProbe.database;
+  if (inject("dbKind") === "postgres") {
+    const clone = await createTestDatabase();
+    cleanups.push(() => clone.drop());
+    const database = clone.database;
     return {
       database,
-      env: { DATABASE_URL: pgProbe.url },
+      env: { DATABASE_URL: clone.url as string },
       release: async () => {},
       reopen: async () => database,
     };
   }
-  await pgProbe.drop();
   const dir = mkdtempSync(join(tmpdir(), "plystra-audit-cli-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const database = await openDatabase({ dataDir: dir });
-  await migrateUp(database);
+  const clone = await createTestDatabase({ dataDir: dir });
   // PGlite allows one process per directory: the app's handle must be closed before the CLI runs.
   const store = {
-    database,
+    database: clone.database,
     env: { PLYSTRA_DATA_DIR: dir } as Record<string, string>,
     release: () => store.database.close(),
     reopen: async () => {

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { migrateUp, openDatabase } from "@plystra/db";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { parse } from "yaml";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,8 +16,12 @@ declare module "vitest" {
     pgTemplate: string;
     /** pglite: path of a dumped, migrated data dir. */
     pgliteDump: string;
+    /** The OpenAPI spec, parsed once per run and stored as JSON (YAML parsing costs ~1 s a file). */
+    specJson: string;
   }
 }
+
+const SPEC_FILE = fileURLToPath(new URL("../../../openapi/plystra.yaml", import.meta.url));
 
 function databaseUrl(): string | undefined {
   return process.env.DATABASE_URL || process.env.PLYSTRA_DATABASE_URL || undefined;
@@ -23,6 +29,11 @@ function databaseUrl(): string | undefined {
 
 /** Migrates once per run; every test file then clones the migrated template (fast, isolated). */
 export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), "plystra-test-"));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  const specJson = join(dir, "spec.json");
+  writeFileSync(specJson, JSON.stringify(parse(readFileSync(SPEC_FILE, "utf8"))));
+  project.provide("specJson", specJson);
   const url = databaseUrl();
   if (url) {
     const template = `plystra_tpl_${randomBytes(4).toString("hex")}`;
@@ -48,9 +59,9 @@ export default async function setup(project: TestProject) {
         await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`).catch(() => {});
       await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
       await admin.end();
+      removeDir();
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), "plystra-test-"));
   const database = await openDatabase({});
   await migrateUp(database);
   const dump = await database.pglite!.dumpDataDir("none");
@@ -60,5 +71,5 @@ export default async function setup(project: TestProject) {
   project.provide("pgAdminUrl", "");
   project.provide("pgTemplate", "");
   project.provide("pgliteDump", join(dir, "template.tar"));
-  return () => rmSync(dir, { recursive: true, force: true });
+  return removeDir;
 }

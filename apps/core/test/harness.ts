@@ -19,8 +19,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated, isolated database for one test file (clone of the run's template). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated, isolated database for one test file (clone of the run's template). On PGlite,
+ * `dataDir` puts the clone on disk, so another handle (a CLI command) can open it by directory.
+ */
+export async function createTestDatabase(options: { dataDir?: string } = {}): Promise<TestDatabase> {
   if (inject("dbKind") === "postgres") {
     const adminUrl = inject("pgAdminUrl");
     const template = inject("pgTemplate");
@@ -45,7 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const dump = readFileSync(inject("pgliteDump"));
-  const database = await openDatabase({ loadDataDir: new Blob([dump]) });
+  const database = await openDatabase({ dataDir: options.dataDir, loadDataDir: new Blob([dump]) });
   return { database, url: null, drop: () => database.close() };
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { inject } from "vitest";
 import { parse } from "yaml";
 
 /**
@@ -24,8 +25,25 @@ let loaded: { ops: Operation[]; ajv: InstanceType<typeof Ajv2020> } | null = nul
 
 const esc = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 
+let parsed: any;
+
+/**
+ * The spec, parsed once: from the JSON the global setup wrote for this run (YAML parsing costs about
+ * a second per test file), or from the YAML when no setup ran.
+ */
 export function loadSpec(): any {
-  return parse(readFileSync(SPEC_FILE, "utf8"));
+  if (parsed) return parsed;
+  const json = specJsonFromSetup();
+  parsed = json ? JSON.parse(readFileSync(json, "utf8")) : parse(readFileSync(SPEC_FILE, "utf8"));
+  return parsed;
+}
+
+function specJsonFromSetup(): string | undefined {
+  try {
+    return inject("specJson") || undefined;
+  } catch {
+    return undefined; // not inside a vitest worker
+  }
 }
 
 function load() {

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.ts";
 import { resolveEntityScope } from "../security/entity-scope.ts";
-import { allows, groupReachPaths, type Requirement } from "../security/policy.ts";
+import { allows, type Requirement } from "../security/policy.ts";
+import { groupReachPaths } from "../security/reach.ts";
 import { assertKeyLive, authenticate, keyLivenessPending } from "../security/authenticate.ts";
 import { AppError, validationError } from "./errors.ts";
 import { ROUTE_TABLE, type RouteRule } from "./route-table.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Principal, PrincipalGrant } from "../http/types.ts";
+import { apiKeyPrincipal, sessionPrincipal } from "../../test/principals.ts";
 import {
   allows,
   canSee,
@@ -9,35 +9,8 @@ import {
   keyMatches,
 } from "./policy.ts";
 
-const session = (...grants: Partial<PrincipalGrant>[]): Principal => ({
-  kind: "session",
-  userId: "u",
-  sessionId: "s",
-  activeSpaceId: null,
-  activeMemberId: null,
-  activeUserMemberId: null,
-  grants: grants.map((g, i) => ({
-    id: `g${i}`,
-    level: "space_admin",
-    permissionKey: "*",
-    spaceId: null,
-    groupId: null,
-    groupPath: null,
-    ...g,
-  })),
-});
-
-const key = (p: Partial<Extract<Principal, { kind: "api_key" }>>): Principal => ({
-  kind: "api_key",
-  apiKeyId: "ak",
-  level: "instance",
-  spaceId: null,
-  groupId: null,
-  groupPath: null,
-  permissionKeys: [],
-  createdByUserId: null,
-  ...p,
-});
+const session = sessionPrincipal;
+const key = apiKeyPrincipal;
 
 describe("permission key grammar", () => {
   it.each(["*", "users:read", "users:*", "admin_grants:manage", "api-keys:read"])("accepts %s", (k) =>

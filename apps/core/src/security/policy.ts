@@ -130,31 +130,6 @@ export function canSee(
   return allows(p, { permission, spaceId, groupId, groupPath }, false);
 }
 
-/**
- * Group subtrees (anchor paths) inside `spaceId` where the principal holds `permission` through a
- * group-level grant or API key. Lists a group admin may call filter their rows to these subtrees.
- */
-export function groupReachPaths(
-  p: Principal | undefined,
-  permission: string,
-  spaceId: string | null,
-): string[] {
-  if (!p || !spaceId) return [];
-  if (p.kind === "session") {
-    return p.grants
-      .filter(
-        (g) =>
-          g.level === "group_admin" &&
-          g.spaceId === spaceId &&
-          !!g.groupPath &&
-          keyMatches(g.permissionKey, permission),
-      )
-      .map((g) => g.groupPath as string);
-  }
-  const keyOk = p.permissionKeys.some((k) => keyMatches(k, permission));
-  return p.level === "group" && keyOk && p.spaceId === spaceId && p.groupPath ? [p.groupPath] : [];
-}
-
 /** Attribution for audit rows: who did it. */
 export function principalActor(p: Principal | undefined): {
   user_id: string | null;

@@ -2,7 +2,7 @@ import type { DB, NewRow, Row } from "@plystra/db";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { notFound } from "../../http/errors.ts";
 import { decodeCursor, finishPage } from "../../http/pagination.ts";
-import { applyVisibility, type Visibility } from "./visibility.ts";
+import { type Reach, reachSql } from "../../security/reach.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -66,7 +66,7 @@ export interface GrantListFilter {
 }
 
 /** Newest first by id, keyset-paginated, restricted to what the caller may see. */
-export async function listAdminGrants(db: Db, f: GrantListFilter, visibility: Visibility) {
+export async function listAdminGrants(db: Db, f: GrantListFilter, reach: Reach) {
   const after = decodeCursor("admin_grants", f.cursor);
   let q = db
     .selectFrom("admin_grants as g")
@@ -80,7 +80,7 @@ export async function listAdminGrants(db: Db, f: GrantListFilter, visibility: Vi
   if (f.group_id) q = q.where("g.group_id", "=", f.group_id);
   if (f.status) q = q.where("g.status", "=", f.status);
   if (after) q = q.where("g.id", "<", String(after[0]));
-  q = applyVisibility(q, visibility, { space: "g.space_id", group: "g.group_id", path: "gr.path" });
+  q = q.where(reachSql(reach, { space: "g.space_id", group: "g.group_id", path: "gr.path" }));
   const rows = await q
     .orderBy("g.id", "desc")
     .limit(f.limit + 1)

@@ -20,14 +20,14 @@ import {
 } from "./admin.repository.ts";
 import type { CreateGrantBody } from "./admin.schemas.ts";
 import { normalisePermissionKeys, resolveTargetScope } from "./target-scope.ts";
-import { visibilityFor } from "./visibility.ts";
+import { reachOf } from "../../security/reach.ts";
 
 const denied = (permission: string, message?: string) =>
   new AppError("ADMIN_PERMISSION_REQUIRED", message, { permission });
 
 const INSTANCE_LEVELS = new Set(["instance_super_admin", "instance_admin"]);
 
-function reachOf(level: string): "instance" | "space" | "group" {
+function scopeLevelOf(level: string): "instance" | "space" | "group" {
   if (INSTANCE_LEVELS.has(level)) return "instance";
   return level === "space_admin" ? "space" : "group";
 }
@@ -73,7 +73,7 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
       .executeTakeFirst();
     if (!member) throw validationError("member_id", "member does not exist");
   }
-  const scope = await resolveTargetScope(deps.db, reachOf(body.level), body);
+  const scope = await resolveTargetScope(deps.db, scopeLevelOf(body.level), body);
   if (body.expires_at && new Date(body.expires_at).getTime() <= now.getTime()) {
     throw validationError("expires_at", "must be in the future");
   }
@@ -189,7 +189,7 @@ export async function readGrant(deps: Deps, p: Principal, id: string) {
 }
 
 export async function listVisibleGrants(deps: Deps, p: Principal, filter: GrantListFilter) {
-  const { items, pagination } = await listAdminGrants(deps.db, filter, visibilityFor(p, "admin_grants:read"));
+  const { items, pagination } = await listAdminGrants(deps.db, filter, reachOf(p, "admin_grants:read"));
   const visible = items.filter((r) => canSee(p, "admin_grants:read", r.space_id, r.group_id, r.group_path));
   return { items: visible.map(toAdminGrantDto), pagination };
 }

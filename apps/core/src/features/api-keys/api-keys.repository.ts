@@ -3,7 +3,7 @@ import type { DB, NewRow, Row } from "@plystra/db";
 import type { Kysely, Transaction } from "kysely";
 import { notFound } from "../../http/errors.ts";
 import { decodeCursor, finishPage } from "../../http/pagination.ts";
-import { applyVisibility, type Visibility } from "../admin/visibility.ts";
+import { type Reach, reachSql } from "../../security/reach.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -99,7 +99,7 @@ export interface ApiKeyListFilter {
 }
 
 /** Newest first by id, keyset-paginated, restricted to what the caller may see. */
-export async function listApiKeys(db: Db, f: ApiKeyListFilter, visibility: Visibility) {
+export async function listApiKeys(db: Db, f: ApiKeyListFilter, reach: Reach) {
   const after = decodeCursor("api_keys", f.cursor);
   let q = db
     .selectFrom("api_keys as k")
@@ -112,7 +112,7 @@ export async function listApiKeys(db: Db, f: ApiKeyListFilter, visibility: Visib
   if (f.group_id) q = q.where("k.group_id", "=", f.group_id);
   if (f.status) q = q.where("k.status", "=", f.status);
   if (after) q = q.where("k.id", "<", String(after[0]));
-  q = applyVisibility(q, visibility, { space: "k.space_id", group: "k.group_id", path: "gr.path" });
+  q = q.where(reachSql(reach, { space: "k.space_id", group: "k.group_id", path: "gr.path" }));
   const rows = await q
     .orderBy("k.id", "desc")
     .limit(f.limit + 1)

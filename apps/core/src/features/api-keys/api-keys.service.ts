@@ -9,7 +9,7 @@ import { allows, canSee, isSuperAdmin, isValidPermissionKey } from "../../securi
 import { hmacHex, newApiKeyPlaintext } from "../../security/tokens.ts";
 import { listAvailableBindings, pickActiveBinding } from "../actor/actor.repository.ts";
 import { normalisePermissionKeys, resolveTargetScope } from "../admin/target-scope.ts";
-import { visibilityFor } from "../admin/visibility.ts";
+import { reachOf } from "../../security/reach.ts";
 import type { CreateApiKeyBody } from "./api-keys.schemas.ts";
 import {
   type ApiKeyListFilter,
@@ -118,7 +118,7 @@ export async function readApiKey(deps: Deps, p: Principal, id: string) {
 }
 
 export async function listVisibleApiKeys(deps: Deps, p: Principal, filter: ApiKeyListFilter) {
-  const { items, pagination } = await listApiKeys(deps.db, filter, visibilityFor(p, "api_keys:read"));
+  const { items, pagination } = await listApiKeys(deps.db, filter, reachOf(p, "api_keys:read"));
   // Defence in depth: the SQL filter and the policy must agree.
   const visible = items.filter((r) => canSee(p, "api_keys:read", r.space_id, r.group_id, r.group_path));
   return { items: visible.map(toApiKeyDto), pagination };

@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { notFound } from "../../http/errors.ts";
 import type { Pagination } from "../../http/envelope.ts";
 import { decodeCursor, finishPage } from "../../http/pagination.ts";
-import { type Reach, reachSql } from "./reach.ts";
+import { type Reach, reachSql } from "../../security/reach.ts";
 
 export interface AuditFilter {
   space_id?: string;
@@ -85,8 +85,8 @@ export async function listAuditLogs(
   if (f.created_at_from) q = q.where("created_at", ">=", f.created_at_from);
   if (f.created_at_to) q = q.where("created_at", "<=", f.created_at_to);
   if (after) q = q.where("seq", "<", after[0] as never);
-  // Rows without a Space are instance-level: only instance reach sees them (reachSql never matches NULL).
-  q = q.where(reachSql(args.reach, "space_id", null));
+  // Audit rows carry a Space but no Group: a Group reach sees none; space-less rows need instance reach.
+  q = q.where(reachSql(args.reach, { space: "space_id" }));
   const rows = (await q
     .orderBy("seq", "desc")
     .limit(args.limit + 1)

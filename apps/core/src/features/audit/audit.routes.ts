@@ -9,7 +9,7 @@ import type { Feature } from "../index.ts";
 import { type AuditFilter, type AuditRow, getAuditLog, listAuditLogs } from "./audit.repository.ts";
 import { auditListQuery } from "./audit.schemas.ts";
 import { getAuditWriter } from "./audit.writer.ts";
-import { reachOf } from "./reach.ts";
+import { reachOf } from "../../security/reach.ts";
 
 function toDto(r: AuditRow) {
   return {

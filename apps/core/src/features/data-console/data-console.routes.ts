@@ -4,7 +4,7 @@ import { created, ok, page } from "../../http/envelope.ts";
 import { AppError } from "../../http/errors.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import { type Ctx, keysetPage } from "../_crud/crud.ts";
-import { reachOf } from "../audit/reach.ts";
+import { reachOf } from "../../security/reach.ts";
 import type { Feature } from "../index.ts";
 import { getResource, listResources } from "../resources/resources.repository.ts";
 import { resourceDto } from "../resources/resources.routes.ts";

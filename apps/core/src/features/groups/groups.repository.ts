@@ -1,6 +1,7 @@
-import { type Expression, type SqlBool, sql } from "kysely";
+import { type Expression, sql } from "kysely";
 import { validationError } from "../../http/errors.ts";
 import { decodeCursor, finishPage } from "../../http/pagination.ts";
+import { inGroupTrees } from "../../security/reach.ts";
 import { type Db, findById, found, keysetPage, type Page } from "../_crud/crud.ts";
 
 const COLUMNS = [
@@ -50,22 +51,6 @@ export async function getGroup(db: Db, id: string, spaceId?: string | null): Pro
   return found(await findGroup(db, id), "GROUP_NOT_FOUND", id, spaceId);
 }
 
-/** LIKE pattern text matching `value` literally. */
-function likeLiteral(value: string): string {
-  return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
-/**
- * Restricts a group query to subtrees: `path = anchor OR path LIKE anchor.%` (never a bare prefix,
- * so `finance` does not cover `financeops`). `null` means no restriction.
- */
-function inSubtrees(paths: string[] | null) {
-  return (eb: {
-    or: (e: Expression<SqlBool>[]) => Expression<SqlBool>;
-    (col: "path", op: "=" | "like", v: string): Expression<SqlBool>;
-  }) => eb.or((paths ?? []).flatMap((p) => [eb("path", "=", p), eb("path", "like", `${likeLiteral(p)}.%`)]));
-}
-
 export interface GroupListQuery {
   limit: number;
   cursor?: string;
@@ -80,7 +65,7 @@ export async function listGroups(
 ): Promise<Page<GroupDto>> {
   const page = await keysetPage("groups", q, (after, take) => {
     let query = db.selectFrom("groups").select(COLUMNS).where("space_id", "=", spaceId);
-    if (subtrees !== null) query = query.where(inSubtrees(subtrees));
+    if (subtrees !== null) query = query.where(inGroupTrees("path", subtrees));
     if (q.status) query = query.where("status", "=", q.status);
     if (after) query = query.where("id", ">", after);
     return query.orderBy("id").limit(take).execute();
@@ -103,7 +88,7 @@ export async function listGroupTree(
   if (key && typeof key[0] !== "string")
     throw validationError("cursor", "is not a valid cursor for this list");
   let query = db.selectFrom("groups").select(COLUMNS).where("space_id", "=", spaceId);
-  if (subtrees !== null) query = query.where(inSubtrees(subtrees));
+  if (subtrees !== null) query = query.where(inGroupTrees("path", subtrees));
   if (key) query = query.where(({ eb, ref }) => eb(treeKey(ref("path")), ">", treeKey(String(key[0]))));
   const rows = await query
     .orderBy(({ ref }) => treeKey(ref("path")))

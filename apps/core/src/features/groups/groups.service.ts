@@ -2,7 +2,8 @@ import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { validationError } from "../../http/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { allows, groupReachPaths } from "../../security/policy.ts";
+import { allows } from "../../security/policy.ts";
+import { groupReachPaths } from "../../security/reach.ts";
 import {
   type Ctx,
   immutable,

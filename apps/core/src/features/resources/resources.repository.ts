@@ -1,7 +1,7 @@
 import type { DB } from "@plystra/db";
 import type { Kysely, Transaction } from "kysely";
 import { AppError } from "../../http/errors.ts";
-import { type Reach, reachSql } from "../audit/reach.ts";
+import { type Reach, reachSql } from "../../security/reach.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -59,7 +59,7 @@ export function listResources(
     take: number;
   },
 ) {
-  let q = base(db).where(reachSql(args.reach, "r.space_id", "g.path"));
+  let q = base(db).where(reachSql(args.reach, { space: "r.space_id", path: "g.path" }));
   if (args.spaceId) q = q.where("r.space_id", "=", args.spaceId);
   if (args.type) q = q.where("r.resource_type", "=", args.type);
   if (args.status) q = q.where("r.status", "=", args.status);

@@ -7,7 +7,7 @@ import { pageQuery } from "../../http/pagination.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import { keysetPage, requireSpace } from "../_crud/crud.ts";
-import { reachOf } from "../audit/reach.ts";
+import { reachOf } from "../../security/reach.ts";
 import type { Feature } from "../index.ts";
 import { getResource, listResources, type ResourceRow } from "./resources.repository.ts";
 import { createResourceBody, createSpaceResourceBody, updateResourceBody } from "./resources.schemas.ts";
