@@ -4,11 +4,19 @@ import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
 const MAX_BATCH = 256;
 /**
- * Concurrent flushes. One: the chain-head row lock is held until each flush commits (WAL flush
- * included), so a second flush in flight only waits on the lock with a smaller batch — measured
- * slower (docs/benchmarks.md, third round).
+ * Concurrent flushes per process. Each flush is one transaction that extends one hash-chain shard
+ * (migration 006 picks a shard no other transaction holds), so flushes no longer wait for each
+ * other's commit. With a single chain head a second flush only waited on its lock (measured slower,
+ * docs/benchmarks.md, third round); with shards it overlaps its INSERT and WAL flush with the
+ * others'. `PLYSTRA_AUDIT_FLUSHES` overrides it for benchmarking.
  */
-const MAX_IN_FLIGHT = 1;
+const MAX_IN_FLIGHT = flushesFromEnv(process.env.PLYSTRA_AUDIT_FLUSHES) ?? 4;
+
+function flushesFromEnv(v: string | undefined): number | null {
+  if (v === undefined || v === "") return null;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : null;
+}
 
 interface Pending {
   row: AuditRowInput;
@@ -22,7 +30,7 @@ interface Pending {
  * so a response never acknowledges a row that is not durable.
  *
  * There is no timer: a lone append flushes on the next microtask. Batches form naturally from the
- * rows that arrive while a flush is in flight (at most `maxInFlight` flushes, default 1).
+ * rows that arrive while flushes are in flight (at most `maxInFlight` at once, default 4).
  *
  * @example
  * ```ts
@@ -34,7 +42,7 @@ export type InsertRows = (rows: AuditRowInput[]) => Promise<unknown>;
 
 export interface AuditWriterOptions {
   maxBatch?: number;
-  /** Flushes allowed in flight at once (default 1; see MAX_IN_FLIGHT). */
+  /** Flushes allowed in flight at once (default 4; see MAX_IN_FLIGHT). */
   maxInFlight?: number;
   /** Replaces the database insert (unit tests). */
   insert?: InsertRows;
