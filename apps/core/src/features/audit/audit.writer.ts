@@ -12,6 +12,14 @@ const MAX_BATCH = 256;
  */
 const MAX_IN_FLIGHT = flushesFromEnv(process.env.PLYSTRA_AUDIT_FLUSHES) ?? 4;
 
+/**
+ * Rows that must be waiting before a flush starts beside one already in flight. Each flush is a
+ * commit (WAL flush, head update, planning of its VALUES shape), so tiny concurrent flushes cost
+ * PostgreSQL more per row than one flush of the rows that gathered meanwhile; under light load
+ * rows gather behind the one flush, under heavy load the queue passes this at once.
+ */
+const MIN_EXTRA_BATCH = 8;
+
 function flushesFromEnv(v: string | undefined): number | null {
   if (v === undefined || v === "") return null;
   const n = Number(v);
@@ -44,6 +52,8 @@ export interface AuditWriterOptions {
   maxBatch?: number;
   /** Flushes allowed in flight at once (default 4; see MAX_IN_FLIGHT). */
   maxInFlight?: number;
+  /** Rows waiting before a flush starts while another is in flight (default 8; see MIN_EXTRA_BATCH). */
+  minExtraBatch?: number;
   /** Replaces the database insert (unit tests). */
   insert?: InsertRows;
 }
@@ -55,6 +65,7 @@ export class AuditWriter {
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly minExtraBatch: number;
   private readonly insert: InsertRows;
 
   constructor(
@@ -64,6 +75,7 @@ export class AuditWriter {
     const o = typeof options === "number" ? { maxBatch: options } : options;
     this.maxBatch = o.maxBatch ?? MAX_BATCH;
     this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT;
+    this.minExtraBatch = o.minExtraBatch ?? MIN_EXTRA_BATCH;
     this.insert = o.insert ?? ((rows) => insertAuditRows(this.deps.db, rows));
   }
 
@@ -71,7 +83,7 @@ export class AuditWriter {
   append(row: AuditRowInput): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (this.inFlight < this.maxInFlight && !this.scheduled) {
+      if (this.canStart() && !this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => {
           this.scheduled = false;
@@ -92,9 +104,18 @@ export class AuditWriter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Starts flushes while rows are queued and a flush slot is free. */
+  /** A flush may start: rows are queued, a slot is free, and it is the only one or worth its commit. */
+  private canStart(): boolean {
+    return (
+      this.queue.length > 0 &&
+      this.inFlight < this.maxInFlight &&
+      (this.inFlight === 0 || this.queue.length >= this.minExtraBatch)
+    );
+  }
+
+  /** Starts flushes while one may start (see canStart). */
   private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+    while (this.canStart()) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
       void this.flush(batch).finally(() => {
