@@ -282,6 +282,8 @@ async function startCore(
   const port = await freePort();
   const nodeArgs = ["--import", "tsx"];
   if (opts.profile) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
+  // Extra Node flags for Core to compare tunings, e.g. BENCH_NODE_ARGS="--max-semi-space-size=32".
+  if (process.env.BENCH_NODE_ARGS) nodeArgs.push(...process.env.BENCH_NODE_ARGS.split(/\s+/).filter(Boolean));
   // The server runs directly under node (not the tsx CLI wrapper) so its pid is the one sampled.
   // Several instances: the cluster launcher, whose workers are its children (sampled with it).
   const entry = opts.instances > 1 ? "src/cluster.ts" : "src/main.ts";

@@ -163,6 +163,9 @@ describe.skipIf(!pgUrl)("two Core workers on one PostgreSQL", () => {
     while (childrenOf(launched.child.pid!).length < 2 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     expect(childrenOf(launched.child.pid!)).toHaveLength(2);
+    // Workers get the larger young generation unless the operator chose one.
+    for (const pid of childrenOf(launched.child.pid!))
+      expect(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")).toContain("--max-semi-space-size=32");
     await new Promise((r) => setTimeout(r, 1500));
 
     // Eight checks on eight connections: round-robin gives each worker several, so both cache the key.
