@@ -11,6 +11,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -557,6 +558,133 @@ async function runPhase(
   };
 }
 
+/**
+ * A steady, open-loop rate: request k is due at t0 + k / rate and is sent then (a 1 ms timer sends
+ * whatever is due), over at most `connections` keep-alive connections. autocannon's own rate
+ * limiting is not steady: each connection sends its whole per-second quota back to back at the
+ * start of every second and then waits, so its "fixed rate" is a burst of all connections each
+ * second. Latency here is measured from the moment a request was due, so a late send (driver or
+ * a full connection pool) counts against the server, without coordinated omission. At the end
+ * nothing is left in flight: the phase waits for every response.
+ */
+async function runPacedPhase(
+  name: string,
+  ctx: { core: Core; cluster: Cluster; bodies: string[]; apiKey: string; db: pg.Client },
+  p: { seconds: number; connections: number; rate: number },
+): Promise<PhaseResult> {
+  const target = new URL(ctx.core.base);
+  const agent = new Agent({ keepAlive: true, maxSockets: p.connections, scheduling: "fifo" });
+  const total = Math.floor(p.seconds * p.rate);
+  const lat = new Float64Array(total + 1);
+  let latN = 0;
+  let sent = 0;
+  let outstanding = 0;
+  let errors = 0;
+  let next = Math.floor(Math.random() * ctx.bodies.length);
+  const statusCodes: Record<string, number> = {};
+  const seqBefore = await maxAuditSeq(ctx.db);
+  const cpu0 = {
+    core: coreCpuSeconds(ctx.core.pid),
+    pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
+    driver: process.cpuUsage(),
+  };
+  const t0 = performance.now();
+  await new Promise<void>((resolveAll) => {
+    const settled = () => {
+      outstanding--;
+      if (sent === total && outstanding === 0) resolveAll();
+    };
+    const fire = (due: number) => {
+      sent++;
+      outstanding++;
+      next = next + 1 === ctx.bodies.length ? 0 : next + 1;
+      const body = ctx.bodies[next];
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: CHECK_PATH,
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "x-plystra-api-key": ctx.apiKey,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.once("end", () => {
+            const code = String(res.statusCode ?? 0);
+            statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+            lat[latN++] = performance.now() - due;
+            settled();
+          });
+        },
+      );
+      req.once("error", () => {
+        errors++;
+        settled();
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * p.rate));
+      while (sent < due) fire(t0 + (sent * 1000) / p.rate);
+      if (sent < total) setTimeout(tick, 1);
+      else if (outstanding === 0) resolveAll();
+    };
+    tick();
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  const driver = process.cpuUsage(cpu0.driver);
+  const cpu = {
+    coreCores: (coreCpuSeconds(ctx.core.pid) - cpu0.core) / seconds,
+    postgresCores: (clusterCpuSeconds(ctx.cluster.postmasterPid) - cpu0.pg) / seconds,
+    driverCores: (driver.user + driver.system) / 1e6 / seconds,
+    coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
+  };
+  const flushes = await auditFlushes(ctx.db, seqBefore);
+  const ok200 = statusCodes["200"] ?? 0;
+  const non2xx = Object.entries(statusCodes)
+    .filter(([code]) => !code.startsWith("2"))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const latencyMs = summarise(lat, latN);
+  return {
+    name,
+    connections: p.connections,
+    targetRate: p.rate,
+    seconds: r2(seconds),
+    sent,
+    responses: latN,
+    ok200,
+    non2xx,
+    statusCodes,
+    errors,
+    timeouts: 0,
+    checksPerSecond: Math.round(ok200 / seconds),
+    latencyMs,
+    autocannonP99Ms: latencyMs.p99,
+    cpu: {
+      coreCores: r2(cpu.coreCores),
+      postgresCores: r2(cpu.postgresCores),
+      driverCores: r2(cpu.driverCores),
+      coreRssPeakMiB: Math.round(cpu.coreRssPeakMiB),
+      coreMsPerCheck: latN ? r2((cpu.coreCores * seconds * 1000) / latN) : 0,
+      postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
+    },
+    loadavg1: r2(loadavg()[0]),
+    audit: {
+      rows: flushes.rows,
+      avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
+      flushes: flushes.flushes,
+      shards: flushes.shards,
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Correctness: decisions of a corpus sample, exact audit accounting, chain verification.
 
@@ -889,9 +1017,18 @@ async function main() {
       statements = await topStatements(db);
     }
     if (opts.rate > 0 && opts.rateDuration > 0) {
-      log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s…`);
+      log(`steady ${opts.rate}/s for ${opts.rateDuration} s (paced, open loop)…`);
       phases.push(
-        await runPhase(`fixed ${opts.rate}/s`, ctx, {
+        await runPacedPhase(`steady ${opts.rate}/s`, ctx, {
+          seconds: opts.rateDuration,
+          connections: opts.connections,
+          rate: opts.rate,
+        }),
+      );
+      show(phases[phases.length - 1]);
+      log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s (autocannon: per-second bursts)…`);
+      phases.push(
+        await runPhase(`autocannon ${opts.rate}/s`, ctx, {
           seconds: opts.rateDuration,
           connections: opts.connections,
           rate: opts.rate,
