@@ -21,7 +21,7 @@ export interface ScaleSpec {
   corpusSize: number;
 }
 
-export const SCALES: Record<"small" | "medium", ScaleSpec> = {
+export const SCALES: Record<"small" | "medium" | "large", ScaleSpec> = {
   small: {
     spaces: 1,
     groupsPerSpace: 50,
@@ -32,6 +32,15 @@ export const SCALES: Record<"small" | "medium", ScaleSpec> = {
   },
   medium: {
     spaces: 10,
+    groupsPerSpace: 100,
+    membersPerSpace: 1_000,
+    resourcesPerSpace: 10_000,
+    rolesPerMember: 5,
+    corpusSize: 20_000,
+  },
+  /** Ten times medium: as many Spaces of the same shape (cost growth with data, not per Space). */
+  large: {
+    spaces: 100,
     groupsPerSpace: 100,
     membersPerSpace: 1_000,
     resourcesPerSpace: 10_000,

@@ -1,7 +1,8 @@
 // Load benchmark of POST /api/v1/authz/check against a real, durable PostgreSQL.
 //
-//   pnpm bench [--scale small|medium] [--duration 60] [--warmup 10] [--connections 64]
-//              [--rate 1000] [--rate-duration 30] [--pool 10] [--keep] [--profile] [--no-engine]
+//   pnpm bench [--scale small|medium|large] [--duration 60] [--warmup 10] [--connections 64]
+//              [--rate 1000] [--rate-duration 30] [--pool 10] [--instances 1] [--flushes N]
+//              [--keep] [--profile] [--no-engine]
 //
 // Starts a throwaway cluster with durable defaults (fsync and synchronous_commit on), loads the
 // dataset, starts Core as a child process, checks a corpus sample for correct decisions, runs the
@@ -10,6 +11,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -47,6 +49,10 @@ interface Options {
   sanity: number;
   /** Core reaches PostgreSQL over its Unix socket instead of TCP loopback. */
   socket: boolean;
+  /** Core processes on the one port (src/cluster.ts, PLYSTRA_WORKERS); 1 runs src/main.ts. */
+  instances: number;
+  /** Audit flushes in flight per process (PLYSTRA_AUDIT_FLUSHES); null keeps Core's default. */
+  flushes: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -64,6 +70,8 @@ function parseArgs(argv: string[]): Options {
     engine: true,
     sanity: 500,
     socket: false,
+    instances: 1,
+    flushes: null,
   };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -114,6 +122,12 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--socket":
         o.socket = true;
+        break;
+      case "--instances":
+        o.instances = Math.max(1, Math.floor(num("instances", next())));
+        break;
+      case "--flushes":
+        o.flushes = Math.max(1, Math.floor(num("flushes", next())));
         break;
       case "--no-engine":
         o.engine = false;
@@ -192,9 +206,29 @@ function procTimes(pid: number): { self: number; children: number; ppid: number 
   }
 }
 
+/** Live child processes of a pid (the cluster launcher's workers). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const t = procTimes(Number(name));
+    if (t && t.ppid === pid) out.push(Number(name));
+  }
+  return out;
+}
+
+/** CPU seconds of Core: the process, its live children (cluster workers) and its reaped ones. */
 function coreCpuSeconds(pid: number): number {
   const t = procTimes(pid);
-  return t ? t.self / CLK_TCK : 0;
+  if (!t) return 0;
+  let ticks = t.self + t.children;
+  for (const c of childPids(pid)) ticks += procTimes(c)?.self ?? 0;
+  return ticks / CLK_TCK;
+}
+
+/** Peak RSS of Core: the process plus its live children (each worker's own peak, summed). */
+function corePeakRssKb(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((s, p) => s + procStatusKb(p, "VmHWM"), 0);
 }
 
 /**
@@ -249,8 +283,12 @@ async function startCore(
   const port = await freePort();
   const nodeArgs = ["--import", "tsx"];
   if (opts.profile) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
+  // Extra Node flags for Core to compare tunings, e.g. BENCH_NODE_ARGS="--max-semi-space-size=32".
+  if (process.env.BENCH_NODE_ARGS) nodeArgs.push(...process.env.BENCH_NODE_ARGS.split(/\s+/).filter(Boolean));
   // The server runs directly under node (not the tsx CLI wrapper) so its pid is the one sampled.
-  const child = spawn(process.execPath, [...nodeArgs, "src/main.ts"], {
+  // Several instances: the cluster launcher, whose workers are its children (sampled with it).
+  const entry = opts.instances > 1 ? "src/cluster.ts" : "src/main.ts";
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: CORE_DIR,
     env: {
       PATH: process.env.PATH,
@@ -266,6 +304,8 @@ async function startCore(
       METRICS_TOKEN: secrets.metrics,
       PLYSTRA_SESSION_SECRET: secrets.session,
       PLYSTRA_API_KEY_SECRET: secrets.apiKey,
+      ...(opts.instances > 1 ? { PLYSTRA_WORKERS: String(opts.instances) } : {}),
+      ...(opts.flushes ? { PLYSTRA_AUDIT_FLUSHES: String(opts.flushes) } : {}),
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -291,6 +331,13 @@ async function startCore(
     if (Date.now() > deadline) throw new Error(`Core did not become healthy:\n${stderr.join("")}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The first worker answers health before the others have started.
+  while (opts.instances > 1 && childPids(child.pid!).length < opts.instances) {
+    if (Date.now() > deadline)
+      throw new Error(`only ${childPids(child.pid!).length} of ${opts.instances} workers started`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (opts.instances > 1) await new Promise((r) => setTimeout(r, 2000));
   return { child, pid: child.pid!, base, stderr } satisfies Core;
 }
 
@@ -345,7 +392,7 @@ interface PhaseResult {
     coreMsPerCheck: number;
     postgresMsPerCheck: number;
   };
-  audit: { rows: number; avgBatch: number | null };
+  audit: { rows: number; avgBatch: number | null; flushes: number; shards: number };
   /** 1-minute load average at the end of the phase (other work on the machine shows here). */
   loadavg1: number;
 }
@@ -367,20 +414,28 @@ function summarise(lat: Float64Array, n: number): LatencySummary {
   };
 }
 
-async function scrapeAuditMetrics(
-  base: string,
-  token: string,
-): Promise<{ sum: number; count: number } | null> {
-  try {
-    const r = await fetch(`${base}/metrics`, { headers: { "X-Plystra-Metrics-Token": token } });
-    if (!r.ok) return null;
-    const text = await r.text();
-    const sum = /^plystra_audit_batch_size_sum(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(text);
-    const count = /^plystra_audit_batch_size_count(?:\{[^}]*\})? ([\d.e+]+)$/m.exec(text);
-    return sum && count ? { sum: Number(sum[1]), count: Number(count[1]) } : null;
-  } catch {
-    return null;
-  }
+/**
+ * Audit flushes since `afterSeq`, from the rows themselves (works for any number of Core
+ * processes): rows of one flush share their transaction's created_at and chain shard.
+ */
+async function auditFlushes(db: pg.Client, afterSeq: number) {
+  const r = await db.query(
+    `SELECT count(*)::int AS rows, count(DISTINCT (chain_shard, created_at))::int AS flushes,
+            count(DISTINCT chain_shard)::int AS shards, coalesce(max(seq), $1)::bigint AS max_seq
+       FROM audit_logs WHERE seq > $1 AND resource_type = 'document'`,
+    [afterSeq],
+  );
+  const x = r.rows[0];
+  return {
+    rows: x.rows as number,
+    flushes: x.flushes as number,
+    shards: x.shards as number,
+    maxSeq: Number(x.max_seq),
+  };
+}
+
+async function maxAuditSeq(db: pg.Client): Promise<number> {
+  return Number((await db.query("SELECT coalesce(max(seq), 0)::bigint AS s FROM audit_logs")).rows[0].s);
 }
 
 /**
@@ -396,7 +451,6 @@ async function runPhase(
     cluster: Cluster;
     bodies: string[];
     apiKey: string;
-    metricsToken: string;
     db: pg.Client;
   },
   p: { seconds: number; connections: number; rate?: number },
@@ -407,8 +461,7 @@ async function runPhase(
   let latN = 0;
   let latBuf = lat;
   const statusCodes: Record<string, number> = {};
-  const auditBefore = await scrapeAuditMetrics(ctx.core.base, ctx.metricsToken);
-  const rowsBefore = await auditRowCount(ctx.db);
+  const seqBefore = await maxAuditSeq(ctx.db);
   const cpu0 = {
     core: coreCpuSeconds(ctx.core.pid),
     pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
@@ -464,10 +517,9 @@ async function runPhase(
     coreCores: (coreCpuSeconds(ctx.core.pid) - cpu0.core) / seconds,
     postgresCores: (clusterCpuSeconds(ctx.cluster.postmasterPid) - cpu0.pg) / seconds,
     driverCores: (driver.user + driver.system) / 1e6 / seconds,
-    coreRssPeakMiB: procStatusKb(ctx.core.pid, "VmHWM") / 1024,
+    coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
   };
-  const auditAfter = await scrapeAuditMetrics(ctx.core.base, ctx.metricsToken);
-  const rowsAfter = await auditRowCount(ctx.db);
+  const flushes = await auditFlushes(ctx.db, seqBefore);
   const ok200 = statusCodes["200"] ?? 0;
   const non2xx = Object.entries(statusCodes)
     .filter(([code]) => !code.startsWith("2"))
@@ -498,11 +550,137 @@ async function runPhase(
     },
     loadavg1: r2(loadavg()[0]),
     audit: {
-      rows: rowsAfter - rowsBefore,
-      avgBatch:
-        auditBefore && auditAfter && auditAfter.count > auditBefore.count
-          ? r2((auditAfter.sum - auditBefore.sum) / (auditAfter.count - auditBefore.count))
-          : null,
+      rows: flushes.rows,
+      avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
+      flushes: flushes.flushes,
+      shards: flushes.shards,
+    },
+  };
+}
+
+/**
+ * A steady, open-loop rate: request k is due at t0 + k / rate and is sent then (a 1 ms timer sends
+ * whatever is due), over at most `connections` keep-alive connections. autocannon's own rate
+ * limiting is not steady: each connection sends its whole per-second quota back to back at the
+ * start of every second and then waits, so its "fixed rate" is a burst of all connections each
+ * second. Latency here is measured from the moment a request was due, so a late send (driver or
+ * a full connection pool) counts against the server, without coordinated omission. At the end
+ * nothing is left in flight: the phase waits for every response.
+ */
+async function runPacedPhase(
+  name: string,
+  ctx: { core: Core; cluster: Cluster; bodies: string[]; apiKey: string; db: pg.Client },
+  p: { seconds: number; connections: number; rate: number },
+): Promise<PhaseResult> {
+  const target = new URL(ctx.core.base);
+  const agent = new Agent({ keepAlive: true, maxSockets: p.connections, scheduling: "fifo" });
+  const total = Math.floor(p.seconds * p.rate);
+  const lat = new Float64Array(total + 1);
+  let latN = 0;
+  let sent = 0;
+  let outstanding = 0;
+  let errors = 0;
+  let next = Math.floor(Math.random() * ctx.bodies.length);
+  const statusCodes: Record<string, number> = {};
+  const seqBefore = await maxAuditSeq(ctx.db);
+  const cpu0 = {
+    core: coreCpuSeconds(ctx.core.pid),
+    pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
+    driver: process.cpuUsage(),
+  };
+  const t0 = performance.now();
+  await new Promise<void>((resolveAll) => {
+    const settled = () => {
+      outstanding--;
+      if (sent === total && outstanding === 0) resolveAll();
+    };
+    const fire = (due: number) => {
+      sent++;
+      outstanding++;
+      next = next + 1 === ctx.bodies.length ? 0 : next + 1;
+      const body = ctx.bodies[next];
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: CHECK_PATH,
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "x-plystra-api-key": ctx.apiKey,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.once("end", () => {
+            const code = String(res.statusCode ?? 0);
+            statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+            lat[latN++] = performance.now() - due;
+            settled();
+          });
+        },
+      );
+      req.once("error", () => {
+        errors++;
+        settled();
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * p.rate));
+      while (sent < due) fire(t0 + (sent * 1000) / p.rate);
+      if (sent < total) setTimeout(tick, 1);
+      else if (outstanding === 0) resolveAll();
+    };
+    tick();
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  const driver = process.cpuUsage(cpu0.driver);
+  const cpu = {
+    coreCores: (coreCpuSeconds(ctx.core.pid) - cpu0.core) / seconds,
+    postgresCores: (clusterCpuSeconds(ctx.cluster.postmasterPid) - cpu0.pg) / seconds,
+    driverCores: (driver.user + driver.system) / 1e6 / seconds,
+    coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
+  };
+  const flushes = await auditFlushes(ctx.db, seqBefore);
+  const ok200 = statusCodes["200"] ?? 0;
+  const non2xx = Object.entries(statusCodes)
+    .filter(([code]) => !code.startsWith("2"))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const latencyMs = summarise(lat, latN);
+  return {
+    name,
+    connections: p.connections,
+    targetRate: p.rate,
+    seconds: r2(seconds),
+    sent,
+    responses: latN,
+    ok200,
+    non2xx,
+    statusCodes,
+    errors,
+    timeouts: 0,
+    checksPerSecond: Math.round(ok200 / seconds),
+    latencyMs,
+    autocannonP99Ms: latencyMs.p99,
+    cpu: {
+      coreCores: r2(cpu.coreCores),
+      postgresCores: r2(cpu.postgresCores),
+      driverCores: r2(cpu.driverCores),
+      coreRssPeakMiB: Math.round(cpu.coreRssPeakMiB),
+      coreMsPerCheck: latN ? r2((cpu.coreCores * seconds * 1000) / latN) : 0,
+      postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
+    },
+    loadavg1: r2(loadavg()[0]),
+    audit: {
+      rows: flushes.rows,
+      avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
+      flushes: flushes.flushes,
+      shards: flushes.shards,
     },
   };
 }
@@ -567,7 +745,9 @@ interface ChainResult {
   rows: number;
   badDigest: number;
   badLink: number;
+  /** Position gaps within a shard (positions are gap-free per shard; seq itself may skip). */
   seqGaps: number;
+  shardsUsed: number;
   headMatches: boolean;
   seconds: number;
   cli: string | null;
@@ -578,19 +758,21 @@ async function verifyChain(db: pg.Client, databaseUrl: string): Promise<ChainRes
   const t = performance.now();
   const r = await db.query(`
     WITH c AS (
-      SELECT a.seq, a.prev_hash, a.row_hash, audit_row_digest(a.prev_hash, a) AS digest,
-             lag(a.row_hash) OVER (ORDER BY a.seq) AS prev_row_hash,
-             row_number() OVER (ORDER BY a.seq) AS rn
+      SELECT a.seq, a.chain_shard, coalesce(a.chain_pos, a.seq) AS pos, a.prev_hash, a.row_hash,
+             audit_row_digest(a.prev_hash, a) AS digest,
+             lag(a.row_hash) OVER (PARTITION BY a.chain_shard ORDER BY a.seq) AS prev_row_hash,
+             row_number() OVER (PARTITION BY a.chain_shard ORDER BY a.seq) AS rn
       FROM audit_logs a
+    ), tips AS (
+      SELECT DISTINCT ON (chain_shard) chain_shard, pos, row_hash FROM c ORDER BY chain_shard, seq DESC
     )
-    SELECT count(*)::int AS rows,
-           count(*) FILTER (WHERE digest <> row_hash)::int AS bad_digest,
-           count(*) FILTER (WHERE prev_hash <> coalesce(prev_row_hash, repeat('0', 64)))::int AS bad_link,
-           count(*) FILTER (WHERE seq <> rn)::int AS seq_gaps,
-           (SELECT h.last_seq = coalesce(max(c.seq), 0)
-                   AND h.last_hash = coalesce((SELECT row_hash FROM audit_logs ORDER BY seq DESC LIMIT 1), repeat('0', 64))
-              FROM audit_chain_head h) AS head_matches
-    FROM c`);
+    SELECT (SELECT count(*) FROM c)::int AS rows,
+           (SELECT count(*) FROM c WHERE digest <> row_hash)::int AS bad_digest,
+           (SELECT count(*) FROM c WHERE prev_hash <> coalesce(prev_row_hash, repeat('0', 64)))::int AS bad_link,
+           (SELECT count(*) FROM c WHERE pos <> rn)::int AS seq_gaps,
+           (SELECT count(*) FROM tips)::int AS shards_used,
+           (SELECT bool_and(h.last_pos = coalesce(t.pos, 0) AND h.last_hash = coalesce(t.row_hash, repeat('0', 64)))
+              FROM audit_chain_shards h LEFT JOIN tips t ON t.chain_shard = h.shard) AS head_matches`);
   const row = r.rows[0];
   // The CLI verifier, when this build has one (`plystractl audit verify`).
   let cli: string | null = null;
@@ -608,6 +790,7 @@ async function verifyChain(db: pg.Client, databaseUrl: string): Promise<ChainRes
     badDigest: row.bad_digest,
     badLink: row.bad_link,
     seqGaps: row.seq_gaps,
+    shardsUsed: row.shards_used,
     headMatches: row.head_matches,
     seconds: Math.round((performance.now() - t) / 10) / 100,
     cli,
@@ -677,12 +860,12 @@ function machine() {
 
 function phaseTable(phases: PhaseResult[]): string {
   const rows = [
-    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | Core ms/check | PG ms/check | audit batch | load |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | Core ms/check | PG ms/check | Core+PG ms/check | audit batch | load |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const p of phases) {
     rows.push(
-      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.cpu.coreMsPerCheck} | ${p.cpu.postgresMsPerCheck} | ${p.audit.avgBatch ?? "n/a"} | ${p.loadavg1} |`,
+      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.cpu.coreMsPerCheck} | ${p.cpu.postgresMsPerCheck} | ${Math.round((p.cpu.coreMsPerCheck + p.cpu.postgresMsPerCheck) * 100) / 100} | ${p.audit.avgBatch ?? "n/a"} | ${p.loadavg1} |`,
     );
   }
   return rows.join("\n");
@@ -694,7 +877,7 @@ function markdown(report: Report): string {
     `# Plystra check benchmark — ${report.scale} (${report.startedAt})`,
     "",
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.node}, ${m.postgres}; load average at start ${m.loadavgAtStart.join(" / ")}. Core, PostgreSQL and the load driver share these cores.`,
-    `Core: SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool}, metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on).`,
+    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on).`,
     "",
     "## Dataset",
     "```",
@@ -712,7 +895,7 @@ function markdown(report: Report): string {
     "",
     "## No loss",
     `200 responses seen by the driver (sample + all phases): ${report.noLoss.responses200}; audit rows for decisions: ${report.noLoss.auditRows} → ${report.noLoss.equal ? "EQUAL" : "DIFFERENT"}.`,
-    `Chain: ${report.chain.rows} rows, ${report.chain.badDigest} bad digests, ${report.chain.badLink} broken links, ${report.chain.seqGaps} seq gaps, head ${report.chain.headMatches ? "matches" : "DOES NOT match"} (${report.chain.seconds} s).${report.chain.cli ? ` CLI: ${report.chain.cli}` : ""}`,
+    `Chain: ${report.chain.rows} rows, ${report.chain.badDigest} bad digests, ${report.chain.badLink} broken links, ${report.chain.seqGaps} position gaps, ${report.chain.shardsUsed} shards used, heads ${report.chain.headMatches ? "match" : "DO NOT match"} (${report.chain.seconds} s).${report.chain.cli ? ` CLI: ${report.chain.cli}` : ""}`,
     "",
   ];
   if (report.statements.length) {
@@ -756,7 +939,9 @@ async function main() {
   const stamp = startedAt.replace(/[:.]/g, "-").slice(0, 19);
   mkdirSync(RESULTS, { recursive: true });
   const mach = machine();
-  log(`plystra bench: scale ${opts.scale}, ${mach.cpus} cpus, load ${mach.loadavgAtStart.join(" ")}`);
+  log(
+    `plystra bench: scale ${opts.scale}, ${opts.instances} Core process(es), ${mach.cpus} cpus (${mach.cpuModel}), load ${mach.loadavgAtStart.join(" ")}`,
+  );
   const secrets = {
     session: randomBytes(32).toString("hex"),
     apiKey: randomBytes(32).toString("hex"),
@@ -801,7 +986,7 @@ async function main() {
       ? `postgres://postgres@/postgres?host=${encodeURIComponent(c.dir)}&port=${opts.pgPort}`
       : c.url;
     core = await startCore(opts, coreUrl, secrets, profDir);
-    const ctx = { core, cluster: c, bodies, apiKey: dataset.apiKey, metricsToken: secrets.metrics, db };
+    const ctx = { core, cluster: c, bodies, apiKey: dataset.apiKey, db };
 
     log(`checking ${Math.min(opts.sanity, corpus.length)} corpus decisions sequentially…`);
     const sane = await sanity(core, dataset.apiKey, corpus, opts.sanity);
@@ -814,7 +999,7 @@ async function main() {
     const phases: PhaseResult[] = [];
     const show = (p: PhaseResult) =>
       log(
-        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"}`,
+        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"} over ${p.audit.shards} shards; load ${p.loadavg1}`,
       );
     if (opts.warmup > 0) {
       log(`warm-up ${opts.warmup} s…`);
@@ -832,9 +1017,18 @@ async function main() {
       statements = await topStatements(db);
     }
     if (opts.rate > 0 && opts.rateDuration > 0) {
-      log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s…`);
+      log(`steady ${opts.rate}/s for ${opts.rateDuration} s (paced, open loop)…`);
       phases.push(
-        await runPhase(`fixed ${opts.rate}/s`, ctx, {
+        await runPacedPhase(`steady ${opts.rate}/s`, ctx, {
+          seconds: opts.rateDuration,
+          connections: opts.connections,
+          rate: opts.rate,
+        }),
+      );
+      show(phases[phases.length - 1]);
+      log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s (autocannon: per-second bursts)…`);
+      phases.push(
+        await runPhase(`autocannon ${opts.rate}/s`, ctx, {
           seconds: opts.rateDuration,
           connections: opts.connections,
           rate: opts.rate,
@@ -842,7 +1036,7 @@ async function main() {
       );
       show(phases[phases.length - 1]);
     }
-    const corePeakRssMiB = Math.round(procStatusKb(core.pid, "VmHWM") / 1024);
+    const corePeakRssMiB = Math.round(corePeakRssKb(core.pid) / 1024);
 
     // Every response has arrived (graceful phase stop), so every acknowledged row is committed.
     const responses200 = sane.ok200 + phases.reduce((s, p) => s + p.ok200, 0);
@@ -856,7 +1050,7 @@ async function main() {
     log("verifying the audit chain…");
     const chain = await verifyChain(db, c.url);
     log(
-      `  ${chain.rows} rows: ${chain.badDigest} bad digests, ${chain.badLink} broken links, ${chain.seqGaps} seq gaps, head ${chain.headMatches ? "ok" : "MISMATCH"} (${chain.seconds} s)${chain.cli ? `; CLI ${chain.cli}` : ""}`,
+      `  ${chain.rows} rows: ${chain.badDigest} bad digests, ${chain.badLink} broken links, ${chain.seqGaps} position gaps, ${chain.shardsUsed} shards used, heads ${chain.headMatches ? "ok" : "MISMATCH"} (${chain.seconds} s)${chain.cli ? `; CLI ${chain.cli}` : ""}`,
     );
     if (opts.engine) log("engine micro-benchmark…");
     const engine = opts.engine ? runEngineBench() : [];

@@ -21,7 +21,8 @@ const row = (id: string) => ({
 async function brokenLinks(): Promise<number> {
   const r = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM (
-      SELECT seq, prev_hash, row_hash, lag(row_hash) OVER (ORDER BY seq) AS prev,
+      SELECT seq, prev_hash, row_hash,
+             lag(row_hash) OVER (PARTITION BY chain_shard ORDER BY seq) AS prev,
              audit_row_digest(prev_hash, a) AS expected
       FROM audit_logs a) x
     WHERE row_hash <> expected OR (prev IS NOT NULL AND prev <> prev_hash)`.execute(database.db);
@@ -31,9 +32,9 @@ async function brokenLinks(): Promise<number> {
 async function head() {
   return (
     await sql<{
-      last_seq: number;
+      last_pos: number;
       last_hash: string;
-    }>`SELECT last_seq, last_hash FROM audit_chain_head`.execute(database.db)
+    }>`SELECT last_pos::int, last_hash FROM audit_chain_shards WHERE shard = 0`.execute(database.db)
   ).rows[0];
 }
 
@@ -52,10 +53,12 @@ describe("audit hash chain (database-maintained)", () => {
     });
     const rows = await database.db
       .selectFrom("audit_logs")
-      .select(["id", "seq", "row_hash"])
+      .select(["id", "seq", "chain_shard", "chain_pos", "row_hash"])
       .orderBy("seq")
       .execute();
-    expect(rows.map((r) => [r.id, Number(r.seq)])).toEqual([
+    // One connection (embedded database): every transaction finds shard 0 free.
+    expect(rows.every((r) => r.chain_shard === 0)).toBe(true);
+    expect(rows.map((r) => [r.id, Number(r.chain_pos)])).toEqual([
       ["c1", 1],
       ["c2", 2],
       ["c3", 3],
@@ -64,10 +67,10 @@ describe("audit hash chain (database-maintained)", () => {
       ["c6", 6],
     ]);
     expect(await brokenLinks()).toBe(0);
-    expect(await head()).toEqual({ last_seq: 6, last_hash: rows[5].row_hash });
+    expect(await head()).toEqual({ last_pos: 6, last_hash: rows[5].row_hash });
   });
 
-  it("a rolled-back insert (failed statement in a savepoint, or an aborted transaction) leaves no gap", async () => {
+  it("a rolled-back insert (failed statement in a savepoint, or an aborted transaction) leaves no gap in the chain", async () => {
     await database.db
       .transaction()
       .execute(async (trx) => {
@@ -84,16 +87,18 @@ describe("audit hash chain (database-maintained)", () => {
     await database.db.insertInto("audit_logs").values(row("after")).execute();
     const rows = await database.db
       .selectFrom("audit_logs")
-      .select(["id", "seq"])
-      .where("seq", ">", 6 as never)
+      .select(["id", "seq", "chain_pos"])
+      .where("chain_pos", ">", 6 as never)
       .orderBy("seq")
       .execute();
-    expect(rows.map((r) => [r.id, Number(r.seq)])).toEqual([
+    // Positions stay gap-free; seq only increases (a rolled-back insert may consume one).
+    expect(rows.map((r) => [r.id, Number(r.chain_pos)])).toEqual([
       ["s2", 7],
       ["after", 8],
     ]);
+    expect(Number(rows[1].seq)).toBeGreaterThan(Number(rows[0].seq));
     expect(await brokenLinks()).toBe(0);
-    expect((await head()).last_seq).toBe(8);
+    expect((await head()).last_pos).toBe(8);
   });
 
   it("rejects UPDATE, DELETE and TRUNCATE", async () => {

@@ -180,8 +180,12 @@ export interface ResourcesTable extends Stamped {
 
 export interface AuditLogsTable {
   id: string;
-  /** Assigned by the chain trigger; never supplied by the application. */
+  /** Assigned by the chain trigger (unique, increasing; gaps possible); never supplied by the application. */
   seq: ColumnType<string, never, never>;
+  /** The hash-chain shard the row extends (chain trigger). */
+  chain_shard: ColumnType<number, never, never>;
+  /** Gap-free position within its shard; NULL for rows written before shards (position = seq). */
+  chain_pos: ColumnType<string | null, never, never>;
   space_id: string | null;
   actor_user_id: string | null;
   actor_member_id: string | null;

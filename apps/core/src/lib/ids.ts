@@ -18,9 +18,15 @@ export function newId(prefix: string): string {
   return `${prefix}_${ulid(undefined, pooledRandom).toLowerCase()}`;
 }
 
-/** `req_` + 16 hex. */
+/** `req_` + 16 hex, from the same pooled CSPRNG bytes (one crypto call per 512 requests, not each). */
 export function newRequestId(): string {
-  return `req_${randomBytes(8).toString("hex")}`;
+  if (offset + 8 > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  const hex = pool.toString("hex", offset, offset + 8);
+  offset += 8;
+  return `req_${hex}`;
 }
 
 export function randomHex(bytes: number): string {

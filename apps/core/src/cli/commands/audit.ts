@@ -16,7 +16,7 @@ export const auditCommands: Command[] = [
         }
         const b = verdict.broken!;
         process.stderr.write(
-          `audit chain: BROKEN at seq ${b.seq}${b.id ? ` (id ${b.id})` : ""}: ${b.reason}; ${verdict.rows} rows verified before it\n`,
+          `audit chain: BROKEN at seq ${b.seq}${b.id ? ` (id ${b.id})` : ""}${b.shard !== null ? ` in shard ${b.shard}` : ""}: ${b.reason}; ${verdict.rows} rows verified before it\n`,
         );
         return 1;
       } finally {

@@ -60,7 +60,7 @@ export type AuditRow = {
 
 const LIST = "audit_logs";
 
-/** Newest first by `seq` (the chain order, unique and gap-free), keyset-paginated. */
+/** Newest first by `seq` (unique and increasing; chain order within each chain shard), keyset-paginated. */
 export async function listAuditLogs(
   db: Kysely<DB>,
   args: { filter: AuditFilter; reach: Reach; limit: number; cursor?: string },
@@ -109,62 +109,91 @@ export async function getAuditLog(db: Kysely<DB>, id: string, spaceId?: string):
 export interface ChainVerdict {
   ok: boolean;
   rows: number;
-  /** The first row whose link or digest does not verify. */
-  broken: { seq: number; id: string; reason: string } | null;
+  /** Chain shards walked (heads in audit_chain_shards). */
+  shards: number;
+  /** The first row (in seq order) whose link or digest does not verify. */
+  broken: { seq: number; id: string; shard: number | null; reason: string } | null;
 }
 
 const GENESIS = "0".repeat(64);
 const VERIFY_BATCH = 1000;
 
 /**
- * Walks the hash chain in seq order: every row's prev_hash must be the previous row's row_hash,
- * seq must be gap-free, and row_hash must equal `audit_row_digest(prev_hash, row)` recomputed by the
- * database (same function the insert trigger used). Finally the chain head must name the last row.
+ * Walks every hash-chain shard (migration 006) in one pass over the rows in seq order, inside one
+ * REPEATABLE READ snapshot so rows committing meanwhile cannot appear half-way. Seq order is chain
+ * order within each shard (seq is drawn under the shard's head lock). Per shard: positions must be
+ * gap-free from 1, every row's prev_hash must be the previous row's row_hash (the genesis hash for
+ * the first), and row_hash must equal `audit_row_digest(prev_hash, row)` recomputed by the database
+ * (the function the insert trigger used). Finally every shard head must name its shard's last row.
+ * Rows written before shards existed have no chain_pos: they are shard 0 at position = seq.
  */
 export async function verifyAuditChain(db: Kysely<DB>): Promise<ChainVerdict> {
-  let prevHash = GENESIS;
-  let prevSeq = 0;
-  let rows = 0;
-  for (;;) {
-    const result = await sql<{
-      seq: number | string;
-      id: string;
-      prev_hash: string;
-      row_hash: string;
-      digest: string;
-    }>`
-      SELECT a.seq, a.id, a.prev_hash, a.row_hash, audit_row_digest(a.prev_hash, a) AS digest
-        FROM audit_logs a WHERE a.seq > ${prevSeq} ORDER BY a.seq LIMIT ${VERIFY_BATCH}`.execute(db);
-    for (const r of result.rows) {
-      const seq = Number(r.seq);
-      const broken = (reason: string): ChainVerdict => ({
-        ok: false,
-        rows,
-        broken: { seq, id: r.id, reason },
-      });
-      if (seq !== prevSeq + 1) return broken(`sequence gap: expected seq ${prevSeq + 1}`);
-      if (r.prev_hash !== prevHash) return broken("prev_hash does not match the previous row's row_hash");
-      if (r.digest !== r.row_hash) return broken("row_hash does not match the row's content");
-      prevHash = r.row_hash;
-      prevSeq = seq;
-      rows++;
-    }
-    if (result.rows.length < VERIFY_BATCH) break;
-  }
-  const head = (
-    await sql<{ last_seq: number | string; last_hash: string }>`
-      SELECT last_seq, last_hash FROM audit_chain_head WHERE singleton`.execute(db)
-  ).rows[0];
-  if (head && (Number(head.last_seq) !== prevSeq || head.last_hash !== prevHash)) {
-    return {
-      ok: false,
-      rows,
-      broken: {
-        seq: prevSeq + 1,
-        id: "",
-        reason: `chain head names seq ${head.last_seq}; rows end at ${prevSeq}`,
-      },
-    };
-  }
-  return { ok: true, rows, broken: null };
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      const heads = (
+        await sql<{ shard: number; last_pos: number | string; last_hash: string }>`
+          SELECT shard, last_pos, last_hash FROM audit_chain_shards ORDER BY shard`.execute(trx)
+      ).rows;
+      const tip = new Map<number, { pos: number; hash: string }>();
+      for (const h of heads) tip.set(Number(h.shard), { pos: 0, hash: GENESIS });
+      let lastSeq = 0;
+      let rows = 0;
+      for (;;) {
+        const result = await sql<{
+          seq: number | string;
+          id: string;
+          chain_shard: number;
+          chain_pos: number | string | null;
+          prev_hash: string;
+          row_hash: string;
+          digest: string;
+        }>`
+          SELECT a.seq, a.id, a.chain_shard, a.chain_pos, a.prev_hash, a.row_hash,
+                 audit_row_digest(a.prev_hash, a) AS digest
+            FROM audit_logs a WHERE a.seq > ${lastSeq} ORDER BY a.seq LIMIT ${VERIFY_BATCH}`.execute(trx);
+        for (const r of result.rows) {
+          const seq = Number(r.seq);
+          const shard = Number(r.chain_shard);
+          const broken = (reason: string): ChainVerdict => ({
+            ok: false,
+            rows,
+            shards: heads.length,
+            broken: { seq, id: r.id, shard, reason },
+          });
+          const pos = r.chain_pos === null ? seq : Number(r.chain_pos);
+          if (r.chain_pos === null && shard !== 0)
+            return broken(`a pre-shard row must be in shard 0 (is in ${shard})`);
+          const t = tip.get(shard);
+          if (!t) return broken(`shard ${shard} has no chain head`);
+          if (pos !== t.pos + 1)
+            return broken(`position gap in shard ${shard}: expected ${t.pos + 1}, found ${pos}`);
+          if (r.prev_hash !== t.hash) return broken("prev_hash does not match the previous row's row_hash");
+          if (r.digest !== r.row_hash) return broken("row_hash does not match the row's content");
+          t.pos = pos;
+          t.hash = r.row_hash;
+          lastSeq = seq;
+          rows++;
+        }
+        if (result.rows.length < VERIFY_BATCH) break;
+      }
+      for (const h of heads) {
+        const t = tip.get(Number(h.shard))!;
+        if (Number(h.last_pos) !== t.pos || h.last_hash !== t.hash) {
+          return {
+            ok: false,
+            rows,
+            shards: heads.length,
+            broken: {
+              seq: lastSeq + 1,
+              id: "",
+              shard: Number(h.shard),
+              reason: `chain head of shard ${h.shard} names position ${h.last_pos}; its rows end at ${t.pos}`,
+            },
+          };
+        }
+      }
+      return { ok: true, rows, shards: heads.length, broken: null };
+    });
 }

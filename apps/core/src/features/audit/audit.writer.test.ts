@@ -114,4 +114,32 @@ describe("AuditWriter (group commit)", () => {
     await w.drain();
     expect(w.pending).toBe(0);
   });
+
+  it("starts a flush beside one in flight only once minExtraBatch rows wait", async () => {
+    const started: number[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const insert = async (rows: unknown[]) => {
+      started.push(rows.length);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+    };
+    const w = new AuditWriter(
+      { db: null as never, metrics: createMetrics(), logger: pino({ level: "silent" }) },
+      { maxInFlight: 4, minExtraBatch: 3, insert },
+    );
+    const first = w.append(row(0)); // alone: starts at once
+    await new Promise((r) => setTimeout(r, 2));
+    const two = [w.append(row(1)), w.append(row(2))]; // 2 < 3 waiting: they wait for the first
+    await new Promise((r) => setTimeout(r, 2));
+    expect(started).toEqual([1]);
+    const more = [w.append(row(3)), w.append(row(4))]; // now 4 wait: a second flush starts
+    await new Promise((r) => setTimeout(r, 2));
+    expect(started).toEqual([1, 4]);
+    await Promise.all([first, ...two, ...more]);
+    expect(peak).toBe(2);
+    await w.drain();
+  });
 });

@@ -5,11 +5,27 @@ import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
 const MAX_BATCH = 256;
 /**
- * Concurrent flushes. One: the chain-head row lock is held until each flush commits (WAL flush
- * included), so a second flush in flight only waits on the lock with a smaller batch — measured
- * slower (docs/benchmarks.md, third round).
+ * Concurrent flushes per process. Each flush is one transaction that extends one hash-chain shard
+ * (migration 006 picks a shard no other transaction holds), so flushes no longer wait for each
+ * other's commit. With a single chain head a second flush only waited on its lock (measured slower,
+ * docs/benchmarks.md, third round); with shards it overlaps its INSERT and WAL flush with the
+ * others'. `PLYSTRA_AUDIT_FLUSHES` overrides it for benchmarking.
  */
-const MAX_IN_FLIGHT = 1;
+const MAX_IN_FLIGHT = flushesFromEnv(process.env.PLYSTRA_AUDIT_FLUSHES) ?? 4;
+
+/**
+ * Rows that must be waiting before a flush starts beside one already in flight. Each flush is a
+ * commit (WAL flush, head update, planning of its VALUES shape), so tiny concurrent flushes cost
+ * PostgreSQL more per row than one flush of the rows that gathered meanwhile; under light load
+ * rows gather behind the one flush, under heavy load the queue passes this at once.
+ */
+const MIN_EXTRA_BATCH = 8;
+
+function flushesFromEnv(v: string | undefined): number | null {
+  if (v === undefined || v === "") return null;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : null;
+}
 
 interface Pending {
   row: AuditRowInput;
@@ -23,7 +39,7 @@ interface Pending {
  * so a response never acknowledges a row that is not durable.
  *
  * There is no timer: a lone append flushes on the next microtask. Batches form naturally from the
- * rows that arrive while a flush is in flight (at most `maxInFlight` flushes, default 1).
+ * rows that arrive while flushes are in flight (at most `maxInFlight` at once, default 4).
  *
  * @example
  * ```ts
@@ -35,8 +51,10 @@ export type InsertRows = (rows: AuditRowInput[]) => Promise<unknown>;
 
 export interface AuditWriterOptions {
   maxBatch?: number;
-  /** Flushes allowed in flight at once (default 1; see MAX_IN_FLIGHT). */
+  /** Flushes allowed in flight at once (default 4; see MAX_IN_FLIGHT). */
   maxInFlight?: number;
+  /** Rows waiting before a flush starts while another is in flight (default 8; see MIN_EXTRA_BATCH). */
+  minExtraBatch?: number;
   /** Replaces the database insert (unit tests). */
   insert?: InsertRows;
 }
@@ -48,6 +66,7 @@ export class AuditWriter {
   private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly minExtraBatch: number;
   private readonly insert: InsertRows;
 
   constructor(
@@ -57,6 +76,7 @@ export class AuditWriter {
     const o = typeof options === "number" ? { maxBatch: options } : options;
     this.maxBatch = o.maxBatch ?? MAX_BATCH;
     this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT;
+    this.minExtraBatch = o.minExtraBatch ?? MIN_EXTRA_BATCH;
     this.insert = o.insert ?? ((rows) => insertAuditRows(this.deps.db, rows));
   }
 
@@ -64,7 +84,7 @@ export class AuditWriter {
   append(row: AuditRowInput): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (this.inFlight < this.maxInFlight && !this.scheduled) {
+      if (this.canStart() && !this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => {
           this.scheduled = false;
@@ -85,9 +105,18 @@ export class AuditWriter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Starts flushes while rows are queued and a flush slot is free. */
+  /** A flush may start: rows are queued, a slot is free, and it is the only one or worth its commit. */
+  private canStart(): boolean {
+    return (
+      this.queue.length > 0 &&
+      this.inFlight < this.maxInFlight &&
+      (this.inFlight === 0 || this.queue.length >= this.minExtraBatch)
+    );
+  }
+
+  /** Starts flushes while one may start (see canStart). */
   private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+    while (this.canStart()) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
       void this.flush(batch).finally(() => {
