@@ -191,8 +191,14 @@ try {
   });
   failed += pass("anon", {});
 } finally {
-  // Core logs at `error` here: anything it logged is a 500 the passes above also reported.
-  const errors = core.log().trim();
+  // Core logs at `error` here: any log line is a 500 the passes above also reported. (The
+  // development start banner is plain text for humans, not a log line.)
+  const errors = core
+    .log()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .join("\n")
+    .trim();
   if (errors) console.log(`[fuzz] Core logged errors:\n${errors.slice(-8000)}`);
   await core.stop();
   rmSync(work, { recursive: true, force: true });
