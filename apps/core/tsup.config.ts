@@ -8,7 +8,7 @@ import { defineConfig } from "tsup";
  * migrations ship beside the bundle (`dist/migrations`), where the migrator looks first.
  */
 export default defineConfig({
-  entry: { main: "src/main.ts", plystractl: "src/cli/plystractl.ts" },
+  entry: { main: "src/main.ts", cluster: "src/cluster.ts", plystractl: "src/cli/plystractl.ts" },
   format: ["esm"],
   platform: "node",
   target: "node22",
