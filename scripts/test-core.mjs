@@ -18,7 +18,8 @@ import { fileURLToPath } from "node:url";
 const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const coreDir = join(repoDir, "apps", "core");
 
-function freePort() {
+/** A loopback port that was free a moment ago (retry if something takes it first). */
+export function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();
@@ -30,11 +31,11 @@ function freePort() {
   });
 }
 
-/** Creates `plystra_sdk_<rand>` on the server of `url`; returns its URL and a dropper. */
-async function freshPostgresDatabase(url) {
+/** Creates `<prefix>_<rand>` on the server of `url`; returns its URL and a dropper. */
+export async function freshPostgresDatabase(url, prefix = "plystra_sdk") {
   // pg lives in apps/core; the SDKs themselves have no database client.
   const pg = createRequire(join(coreDir, "package.json"))("pg");
-  const name = `plystra_sdk_${randomBytes(6).toString("hex")}`;
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

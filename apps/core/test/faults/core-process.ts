@@ -7,10 +7,10 @@ import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_pro
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+// @ts-expect-error plain ESM script shared with the SDK test suites; no type declarations.
+import { freePort, freshPostgresDatabase } from "../../../../scripts/test-core.mjs";
 
 const coreDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const repoDir = resolve(coreDir, "..", "..");
@@ -23,35 +23,11 @@ export function adminUrl(): string {
   return url;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.on("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
+export { freePort };
 
 /** Creates an empty database on `serverUrl`'s server; `drop()` removes it. */
-export async function freshDatabase(serverUrl = adminUrl()) {
-  const name = `plystra_fault_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+export function freshDatabase(serverUrl = adminUrl()): Promise<{ url: string; drop: () => Promise<void> }> {
+  return freshPostgresDatabase(serverUrl, "plystra_fault");
 }
 
 export interface CoreProcess {
