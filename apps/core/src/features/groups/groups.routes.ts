@@ -1,4 +1,5 @@
 import { parseQuery } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { page } from "../../http/envelope.ts";
 import { requireSpace } from "../_crud/crud.ts";
 import { installCrud } from "../_crud/routes.ts";
@@ -17,7 +18,12 @@ export const groupsFeature: Feature = {
       const spaceId = c.req.param("space_id") ?? "";
       const q = parseQuery(c, groupTreeQuery);
       await requireSpace(deps.db, spaceId);
-      const { items, pagination } = await listGroupTree(deps.db, spaceId, q, visibleSubtrees(c, spaceId));
+      const { items, pagination } = await listGroupTree(
+        deps.db,
+        spaceId,
+        q,
+        visibleSubtrees(callerOf(c), spaceId),
+      );
       return page(c, items, pagination);
     });
     installCrud(app, deps, {
