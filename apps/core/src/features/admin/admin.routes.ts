@@ -2,7 +2,7 @@ import { parseBody, parseQuery } from "../../http/body.ts";
 import { authenticatedCallerOf } from "../../http/caller.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { createGrantBody, listGrantsQuery, revokeGrantBody } from "./admin.schemas.ts";
 import { adminMe, createGrant, listVisibleGrants, readGrant, revokeGrant } from "./admin.service.ts";
 

@@ -18,7 +18,7 @@ import {
   toAdminGrantDto,
 } from "./admin.repository.ts";
 import type { CreateGrantBody } from "./admin.schemas.ts";
-import { normalisePermissionKeys, resolveTargetScope } from "./target-scope.ts";
+import { normalisePermissionKeys, resolveTargetScope } from "../../security/target-scope.ts";
 import { reachOf } from "../../security/reach.ts";
 import type { AuthenticatedCaller } from "../../security/caller.ts";
 

@@ -7,7 +7,7 @@ import { newId } from "../../lib/ids.ts";
 import { allows, canSee, isSuperAdmin, isValidPermissionKey } from "../../security/policy.ts";
 import { hmacHex, newApiKeyPlaintext } from "../../security/tokens.ts";
 import { listAvailableBindings, pickActiveBinding } from "../actor/actor.repository.ts";
-import { normalisePermissionKeys, resolveTargetScope } from "../admin/target-scope.ts";
+import { normalisePermissionKeys, resolveTargetScope } from "../../security/target-scope.ts";
 import { reachOf } from "../../security/reach.ts";
 import type { CreateApiKeyBody } from "./api-keys.schemas.ts";
 import {

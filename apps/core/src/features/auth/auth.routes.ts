@@ -3,7 +3,7 @@ import { callerOf } from "../../http/caller.ts";
 import { created, ok } from "../../http/envelope.ts";
 import { presentedCredential } from "../../security/authenticate.ts";
 import { passwordParams, warmDummyHash } from "../../security/passwords.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { loginBody, logoutBody, refreshBody, registerBody } from "./auth.schemas.ts";
 import { login, logout, refresh } from "./auth.service.ts";
 import { register } from "./registration.service.ts";

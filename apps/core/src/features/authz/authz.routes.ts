@@ -5,7 +5,7 @@ import { callerOf } from "../../http/caller.ts";
 import { ok } from "../../http/envelope.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { authzRequestSchema } from "./authz.schemas.ts";
 import { checkResponse, runCheck } from "./authz.service.ts";
 

@@ -9,7 +9,7 @@ import { requirePrincipal, requireSession } from "../../security/authenticate.ts
 import type { AuthenticatedCaller } from "../../security/caller.ts";
 import { keysetPage } from "../_crud/crud.ts";
 import { reachOf } from "../../security/reach.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getResource, listResources } from "../resources/resources.repository.ts";
 import { resourceDto } from "../resources/resources.routes.ts";
 import { type DataTableRow, listDataTables } from "./data-console.repository.ts";

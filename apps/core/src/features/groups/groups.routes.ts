@@ -3,7 +3,7 @@ import { callerOf } from "../../http/caller.ts";
 import { page } from "../../http/envelope.ts";
 import { requireSpace } from "../_crud/crud.ts";
 import { installCrud } from "../_crud/routes.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getGroup, listGroups, listGroupTree } from "./groups.repository.ts";
 import { createGroupBody, groupListQuery, groupTreeQuery, updateGroupBody } from "./groups.schemas.ts";
 import { createGroup, disableGroup, updateGroup, visibleSubtrees } from "./groups.service.ts";

@@ -7,7 +7,7 @@ import { AppError } from "../../http/errors.ts";
 import { pageQuery } from "../../http/pagination.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { keysetPage } from "../_crud/crud.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import {
   findResourceMapping,
   getResourceType,

@@ -9,7 +9,7 @@ import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import { keysetPage, requireSpace } from "../_crud/crud.ts";
 import { reachOf } from "../../security/reach.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getResource, listResources, type ResourceRow } from "./resources.repository.ts";
 import { createResourceBody, createSpaceResourceBody, updateResourceBody } from "./resources.schemas.ts";
 import { archiveResource, createResource, updateResource } from "./resources.service.ts";
