@@ -15,7 +15,7 @@ import {
   insertGroup,
   trackResponses,
 } from "../auth/test-support.ts";
-import { BootstrapError, bootstrapSuperAdmin, defaultSuperAdminGrantId } from "./bootstrap.ts";
+import { BootstrapError, bootstrapSuperAdmin, defaultSuperAdminGrantId } from "./bootstrap-super-admin.ts";
 
 let t: TestApp;
 let seen: string[];
