@@ -22,6 +22,13 @@ module.exports = {
       to: { path: "^src/features/[^/]+$", circular: true },
     },
     {
+      name: "test-code-stays-in-test",
+      severity: "error",
+      comment: "Only tests (`*.test.ts`, test/) use test helpers and vitest, so dist/ never ships test code.",
+      from: { path: "^src/" },
+      to: { path: ["^test/", "(^|/)node_modules/(\\.pnpm/)?vitest[@/]"] },
+    },
+    {
       name: "lib-not-http",
       severity: "error",
       comment: "lib/ is below the HTTP layer: it may not import http/.",
@@ -31,7 +38,7 @@ module.exports = {
   ],
   options: {
     // Test files are leaves (nothing imports them); test helpers are still checked.
-    exclude: { path: ["node_modules", "\\.test\\.ts$"] },
+    exclude: { path: "\\.test\\.ts$" },
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },

@@ -14,7 +14,7 @@ import {
   expectNoSecretsLeaked,
   insertGroup,
   trackResponses,
-} from "../auth/test-support.ts";
+} from "../../../test/accounts.ts";
 import { BootstrapError, bootstrapSuperAdmin, defaultSuperAdminGrantId } from "./bootstrap-super-admin.ts";
 
 let t: TestApp;
