@@ -6,7 +6,9 @@ import { setMaxBodyBytes } from "./http/body.ts";
 import { errorHandler, renderError } from "./http/error-handler.ts";
 import { AppError } from "./http/errors.ts";
 import { guard } from "./http/guard.ts";
-import { cors, requestContext } from "./http/request-context.ts";
+import { cors } from "./http/cors.ts";
+import { requestContext } from "./http/request-context.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import type { AppEnv } from "./http/types.ts";
 
 /**
@@ -20,6 +22,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   setMaxBodyBytes(deps.config.maxRequestBodyBytes);
   const app = new Hono<AppEnv>();
   app.use("*", requestContext(deps.config));
+  app.use("*", securityHeaders());
   app.use("*", accessLog(deps));
   app.use("*", cors(deps.config));
   app.use("*", guard(deps));

@@ -1,7 +1,8 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { startBanner, startInfo } from "./banner.ts";
-import { createDeps, openConfiguredDatabase, prepareSchema } from "./bootstrap.ts";
+import { openConfiguredDatabase, prepareSchema } from "./database.ts";
+import { createDeps } from "./startup.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./lib/logger.ts";
 

@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ensureSpace,
-  expectNoSecretsLeaked,
-  login,
-  seedLoginUser,
-  trackResponses,
-} from "../src/features/auth/test-support.ts";
+import { ensureSpace, expectNoSecretsLeaked, login, seedLoginUser, trackResponses } from "./accounts.ts";
 import { ROUTE_TABLE } from "../src/http/route-table.ts";
 import { adminToken, insertGrant, superAdminToken } from "./fixtures.ts";
 import { createTestApp, type TestApp } from "./harness.ts";

@@ -3,7 +3,7 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapSuperAdmin } from "../src/features/admin/bootstrap.ts";
+import { bootstrapSuperAdmin } from "../src/features/admin/bootstrap-super-admin.ts";
 import { seedDemo } from "../src/features/demo/demo.seed.ts";
 import { hasSecretKey, isSecretKey, redact } from "../src/lib/audit.ts";
 import { insertGrant, insertUser } from "./fixtures.ts";

@@ -1,4 +1,4 @@
-import type { PrincipalGrant } from "../src/http/types.ts";
+import type { PrincipalGrant } from "../src/security/principal.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hmacHex, newApiKeyPlaintext, newOpaqueToken } from "../src/security/tokens.ts";
 import type { TestApp } from "./harness.ts";

@@ -6,7 +6,7 @@ import pg from "pg";
 import pino from "pino";
 import { inject } from "vitest";
 import { createApp } from "../src/app.ts";
-import { createDeps } from "../src/bootstrap.ts";
+import { createDeps } from "../src/startup.ts";
 import { type Config, loadConfig } from "../src/config.ts";
 import type { Deps } from "../src/deps.ts";
 import type { AppEnv } from "../src/http/types.ts";

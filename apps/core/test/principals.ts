@@ -1,4 +1,4 @@
-import type { Principal, PrincipalGrant } from "../src/http/types.ts";
+import type { Principal, PrincipalGrant } from "../src/security/principal.ts";
 
 /** A session principal holding `grants` (each defaults to a Space-wide `*` grant with no scope). */
 export const sessionPrincipal = (...grants: Partial<PrincipalGrant>[]): Principal => ({

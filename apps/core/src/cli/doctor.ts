@@ -1,7 +1,7 @@
 import { type Database, expectedSchemaVersion, migrateUp, migrationStatus, openDatabase } from "@plystra/db";
 import { sql } from "kysely";
 import { describeDatabase } from "../banner.ts";
-import { openConfiguredDatabase } from "../bootstrap.ts";
+import { openConfiguredDatabase } from "../database.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";

@@ -1,20 +1,12 @@
-import type { Hono } from "hono";
-import type { Deps } from "../deps.ts";
-import type { AppEnv } from "../http/types.ts";
-import { MANAGEMENT_FEATURES } from "./_crud/features.ts";
+import { MANAGEMENT_FEATURES } from "./management-features.ts";
 import { auditFeature } from "./audit/audit.routes.ts";
 import { authzFeature } from "./authz/authz.routes.ts";
 import { docsFeature } from "./docs/docs.routes.ts";
 import { registryFeature } from "./registry/registry.routes.ts";
 import { resourcesFeature } from "./resources/resources.routes.ts";
 import { systemFeature } from "./system/system.routes.ts";
-import { CONTROL_PLANE_FEATURES } from "./control-plane.ts";
-
-/** A feature mounts its routes (and any background services) onto the app. */
-export interface Feature {
-  name: string;
-  install(app: Hono<AppEnv>, deps: Deps): void;
-}
+import { CONTROL_PLANE_FEATURES } from "./control-plane-features.ts";
+import type { Feature } from "./feature.ts";
 
 /** Mount order matters only for middleware a feature adds; keep system first. */
 export const FEATURES: Feature[] = [

@@ -9,6 +9,9 @@ import type { AppEnv } from "./types.ts";
 export function renderError(c: Context<AppEnv>, err: AppError, config: Pick<Config, "isProduction">) {
   const requestId = c.get("requestId");
   c.set("errorCode", err.code);
+  // A denied decision's ids go to the access log and metrics, as on an allow.
+  if (typeof err.extra?.trace_id === "string") c.set("traceId", err.extra.trace_id);
+  if (typeof err.extra?.audit_log_id === "string") c.set("auditLogId", err.extra.audit_log_id);
   c.header("X-Plystra-Error-Code", err.code);
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
   const details = err.status >= 500 && config.isProduction ? null : (err.details ?? null);

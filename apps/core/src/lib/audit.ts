@@ -1,9 +1,7 @@
 import { TRACE_VERSION } from "@plystra/engine";
 import type { DB } from "@plystra/db";
-import type { Context } from "hono";
 import type { Kysely, Transaction } from "kysely";
-import type { Deps } from "../deps.ts";
-import type { AppEnv, Principal } from "../http/types.ts";
+import type { Caller } from "../security/caller.ts";
 import { principalActor } from "../security/policy.ts";
 import { newId } from "./ids.ts";
 
@@ -112,6 +110,8 @@ export interface MutationAudit {
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
   details?: Record<string, unknown>;
+  /** Why the mutation was accepted; defaults to the management API's reason. */
+  reason?: string;
 }
 
 /** Who performed a management mutation (`ApiOpenAPIMutationActor`). */
@@ -125,12 +125,13 @@ export interface MutationActor {
   session_id: string | null;
 }
 
-/** The actor of a request's credential: the session's user and active Member, or the API key. */
-export function mutationActor(principal: Principal | undefined): MutationActor {
+/** The actor of a caller's credential: the session's user and active Member, the API key, or the CLI. */
+export function mutationActor(caller: Caller): MutationActor {
+  const { principal } = caller;
   const who = principalActor(principal);
   const session = principal?.kind === "session" ? principal : null;
   return {
-    credential_type: principal?.kind ?? "anonymous",
+    credential_type: caller.channel === "cli" ? "cli" : (principal?.kind ?? "anonymous"),
     user_id: who.user_id,
     member_id: session?.activeMemberId ?? null,
     user_member_id: session?.activeUserMemberId ?? null,
@@ -169,21 +170,22 @@ export function mutationTrace(m: {
 }
 
 /**
- * Writes the audit row for a management mutation, attributing the credential (user or API key).
+ * Writes the audit row for a management mutation, attributing the caller (user, API key or CLI).
  * Call it inside the mutation's transaction so both commit or neither does.
  *
  * @example
  * await deps.db.transaction().execute(async (trx) => {
  *   await trx.insertInto("spaces").values(row).execute();
- *   await recordMutation(trx, c, { action: "space.created", resource_type: "space", resource_id: row.id, space_id: row.id, after: row });
+ *   await recordMutation(trx, caller, { action: "space.created", resource_type: "space", resource_id: row.id, space_id: row.id, after: row });
  * });
  */
 export async function recordMutation(
   db: Kysely<DB> | Transaction<DB>,
-  c: Context<AppEnv>,
+  caller: Caller,
   m: MutationAudit,
+  now: Date = new Date(),
 ): Promise<string> {
-  const actor = mutationActor(c.get("principal"));
+  const actor = mutationActor(caller);
   const [id] = await insertAuditRows(db, [
     {
       space_id: m.space_id,
@@ -195,13 +197,11 @@ export async function recordMutation(
       resource_type: m.resource_type,
       resource_id: m.resource_id,
       decision: "allow",
-      request_id: c.get("requestId"),
-      ip_address: c.get("clientIp"),
-      user_agent: c.get("userAgent"),
-      trace: mutationTrace({ ...m, actor, request_id: c.get("requestId"), created_at: new Date() }),
+      request_id: caller.requestId,
+      ip_address: caller.ip,
+      user_agent: caller.userAgent,
+      trace: mutationTrace({ ...m, actor, request_id: caller.requestId, created_at: now }),
     },
   ]);
   return id;
 }
-
-export type { Deps };

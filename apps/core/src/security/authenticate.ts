@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../http/errors.ts";
-import type { AppEnv, Principal, PrincipalGrant } from "../http/types.ts";
+import type { AppEnv } from "../http/types.ts";
+import type { Principal, PrincipalGrant } from "./principal.ts";
 import { API_KEY_PREFIX, candidateHashes, constantTimeEqual, parseApiKey } from "./tokens.ts";
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;

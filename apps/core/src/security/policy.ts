@@ -1,5 +1,5 @@
 import { isGroupTreeCovered } from "@plystra/engine";
-import type { Principal, PrincipalGrant } from "../http/types.ts";
+import type { Principal, PrincipalGrant } from "./principal.ts";
 
 /**
  * Admin-plane policy: permission-key grammar, key matching and scope reach.

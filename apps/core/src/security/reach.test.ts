@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/harness.ts";
 import { apiKeyPrincipal, sessionPrincipal } from "../../test/principals.ts";
-import type { Principal, PrincipalGrant } from "../http/types.ts";
+import type { Principal, PrincipalGrant } from "./principal.ts";
 import { canSee } from "./policy.ts";
 import { groupReachPaths, inGroupTree, inGroupTrees, type ReachColumns, reachOf, reachSql } from "./reach.ts";
 

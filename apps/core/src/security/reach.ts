@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from "kysely";
-import type { Principal } from "../http/types.ts";
+import type { Principal } from "./principal.ts";
 import { hasInstanceReach, keyMatches } from "./policy.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { openConfiguredDatabase } from "../../bootstrap.ts";
-import { BootstrapError, bootstrapSuperAdmin } from "../../features/admin/bootstrap.ts";
+import { openConfiguredDatabase } from "../../database.ts";
+import { BootstrapError, bootstrapSuperAdmin } from "../../features/admin/bootstrap-super-admin.ts";
 import type { Command } from "./types.ts";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);

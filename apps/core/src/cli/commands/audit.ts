@@ -1,4 +1,4 @@
-import { openConfiguredDatabase } from "../../bootstrap.ts";
+import { openConfiguredDatabase } from "../../database.ts";
 import { verifyAuditChain } from "../../features/audit/audit.repository.ts";
 import type { Command } from "./types.ts";
 

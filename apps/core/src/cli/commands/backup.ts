@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
 import { sql } from "kysely";
-import { openConfiguredDatabase } from "../../bootstrap.ts";
+import { openConfiguredDatabase } from "../../database.ts";
 import { buildManifest, parseManifest, verifyAgainstManifest } from "../backup.ts";
 import type { Command } from "./types.ts";
 

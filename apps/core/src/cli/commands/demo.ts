@@ -1,5 +1,5 @@
 import { migrateUp, openDatabase } from "@plystra/db";
-import { openConfiguredDatabase } from "../../bootstrap.ts";
+import { openConfiguredDatabase } from "../../database.ts";
 import { DEMO_CASES, explainCase, formatDecision } from "../../features/demo/demo.explain.ts";
 import { seedDemo } from "../../features/demo/demo.seed.ts";
 import type { Command } from "./types.ts";

@@ -1,5 +1,5 @@
 import { MigrationError, migrateUp, migrateVerify, migrationStatus } from "@plystra/db";
-import { openConfiguredDatabase } from "../../bootstrap.ts";
+import { openConfiguredDatabase } from "../../database.ts";
 import type { Command } from "./types.ts";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);

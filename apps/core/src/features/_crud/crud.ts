@@ -1,12 +1,11 @@
 import type { DB } from "@plystra/db";
-import type { Context } from "hono";
 import type { Kysely, Transaction } from "kysely";
 import type { Deps } from "../../deps.ts";
 import type { Pagination } from "../../http/envelope.ts";
 import { AppError, type ErrorCode, validationError } from "../../http/errors.ts";
 import { decodeCursor, finishPage } from "../../http/pagination.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
+import type { Caller } from "../../security/caller.ts";
 
 /**
  * Plumbing shared by the management entities (users, spaces, groups, members, bindings, roles,
@@ -15,7 +14,6 @@ import { recordMutation } from "../../lib/audit.ts";
  */
 
 export type Db = Kysely<DB> | Transaction<DB>;
-export type Ctx = Context<AppEnv>;
 
 /** Tables whose rows carry `status`, `updated_at` and `deleted_at`. */
 export type StatusTable =
@@ -131,7 +129,7 @@ export interface MutationSpec<T extends { id: string }> {
 /** The one write path: before → write → after → audit row, all in one transaction. */
 export async function mutate<T extends { id: string }>(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   spec: MutationSpec<T>,
 ): Promise<T> {
   return inTransaction(
@@ -141,7 +139,7 @@ export async function mutate<T extends { id: string }>(
       const changed = await spec.write(trx, before);
       const after = await spec.after(trx, before);
       if (changed === false) return after;
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: `${spec.entity}.${spec.verb}`,
         resource_type: spec.entity,
         resource_id: after.id,
@@ -194,10 +192,10 @@ export interface TransitionSpec<T extends { id: string; status: string; deleted_
  */
 export async function transition<T extends { id: string; status: string; deleted_at?: Date | null }>(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   spec: TransitionSpec<T>,
 ): Promise<T> {
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: spec.entity,
     verb: spec.verb,
     before: (trx) => spec.load(trx),
@@ -332,8 +330,12 @@ export interface PatchSpec<T extends { id: string }> {
 }
 
 /** PATCH: only sent fields change; an empty patch writes nothing and is not audited. */
-export function patchEntity<T extends { id: string }>(deps: Deps, c: Ctx, spec: PatchSpec<T>): Promise<T> {
-  return mutate(deps, c, {
+export function patchEntity<T extends { id: string }>(
+  deps: Deps,
+  caller: Caller,
+  spec: PatchSpec<T>,
+): Promise<T> {
+  return mutate(deps, caller, {
     entity: spec.entity,
     verb: "updated",
     conflict: spec.conflict,

@@ -107,3 +107,12 @@ export async function setSessionActor(db: Kysely<DB>, sessionId: string, b: Avai
     .where("id", "=", sessionId)
     .execute();
 }
+
+/** The session row behind a principal (for expiry reporting). */
+export function findSession(db: Kysely<DB>, sessionId: string) {
+  return db
+    .selectFrom("sessions")
+    .select(["id", "user_id", "expires_at", "refresh_expires_at", "active_user_member_id"])
+    .where("id", "=", sessionId)
+    .executeTakeFirst();
+}

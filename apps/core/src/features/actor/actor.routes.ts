@@ -3,9 +3,14 @@ import { parseBody } from "../../http/body.ts";
 import { ok } from "../../http/envelope.ts";
 import { AppError, validationError } from "../../http/errors.ts";
 import { requireSession } from "../../security/authenticate.ts";
-import { findSession } from "../auth/auth.repository.ts";
-import type { Feature } from "../index.ts";
-import { listAvailableBindings, pickActiveBinding, setSessionActor, toActorRef } from "./actor.repository.ts";
+import type { Feature } from "../feature.ts";
+import {
+  findSession,
+  listAvailableBindings,
+  pickActiveBinding,
+  setSessionActor,
+  toActorRef,
+} from "./actor.repository.ts";
 
 const switchBody = z.strictObject({
   member_id: z.string({ message: "member_id must be a string" }).trim().min(1).optional(),

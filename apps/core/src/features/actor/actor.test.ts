@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertApiKey } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
-import { bindMember, ensureSpace, login, seedLoginUser } from "../auth/test-support.ts";
+import { bindMember, ensureSpace, login, seedLoginUser } from "../../../test/accounts.ts";
 
 let t: TestApp;
 

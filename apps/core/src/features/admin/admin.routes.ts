@@ -1,7 +1,8 @@
 import { parseBody, parseQuery } from "../../http/body.ts";
+import { authenticatedCallerOf } from "../../http/caller.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { createGrantBody, listGrantsQuery, revokeGrantBody } from "./admin.schemas.ts";
 import { adminMe, createGrant, listVisibleGrants, readGrant, revokeGrant } from "./admin.service.ts";
 
@@ -18,9 +19,9 @@ export const adminFeature: Feature = {
     });
 
     app.post("/api/v1/admin/grants", async (c) => {
-      const p = await requirePrincipal(deps, c);
+      const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, createGrantBody);
-      return created(c, await createGrant(deps, c, p, body));
+      return created(c, await createGrant(deps, caller, body));
     });
 
     app.get("/api/v1/admin/grants/:admin_grant_id", async (c) => {
@@ -29,9 +30,12 @@ export const adminFeature: Feature = {
     });
 
     app.post("/api/v1/admin/grants/:admin_grant_id/revoke", async (c) => {
-      const p = await requirePrincipal(deps, c);
+      const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, revokeGrantBody, { optional: true });
-      return ok(c, await revokeGrant(deps, c, p, c.req.param("admin_grant_id"), body.revoked_reason ?? null));
+      return ok(
+        c,
+        await revokeGrant(deps, caller, c.req.param("admin_grant_id"), body.revoked_reason ?? null),
+      );
     });
   },
 };

@@ -1,8 +1,7 @@
-import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { inTransaction } from "../_crud/crud.ts";
 import { AppError, validationError } from "../../http/errors.ts";
-import type { AppEnv, Principal } from "../../http/types.ts";
+import type { Principal } from "../../security/principal.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { allows, canSee, isSuperAdmin, isValidPermissionKey } from "../../security/policy.ts";
@@ -19,8 +18,9 @@ import {
   toAdminGrantDto,
 } from "./admin.repository.ts";
 import type { CreateGrantBody } from "./admin.schemas.ts";
-import { normalisePermissionKeys, resolveTargetScope } from "./target-scope.ts";
+import { normalisePermissionKeys, resolveTargetScope } from "../../security/target-scope.ts";
 import { reachOf } from "../../security/reach.ts";
+import type { AuthenticatedCaller } from "../../security/caller.ts";
 
 const denied = (permission: string, message?: string) =>
   new AppError("ADMIN_PERMISSION_REQUIRED", message, { permission });
@@ -46,7 +46,8 @@ function sessionOnly(
  * super admins → `admin_grants:manage` at the grant's scope → the caller must itself hold the
  * delegated key at that scope (super admins may delegate anything).
  */
-export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, body: CreateGrantBody) {
+export async function createGrant(deps: Deps, caller: AuthenticatedCaller, body: CreateGrantBody) {
+  const p = caller.principal;
   sessionOnly(p, "create");
   const now = deps.now();
   const [permissionKey] = normalisePermissionKeys(
@@ -114,7 +115,7 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
         created_at: now,
         updated_at: now,
       });
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: "admin_grant.created",
         resource_type: "admin_grant",
         resource_id: inserted.id,
@@ -135,11 +136,11 @@ export async function createGrant(deps: Deps, c: Context<AppEnv>, p: Principal, 
  */
 export async function revokeGrant(
   deps: Deps,
-  c: Context<AppEnv>,
-  p: Principal,
+  caller: AuthenticatedCaller,
   id: string,
   reason: string | null,
 ) {
+  const p = caller.principal;
   sessionOnly(p, "revoke");
   const existing = await getAdminGrant(deps.db, id);
   const superAdmin = isSuperAdmin(p);
@@ -168,7 +169,7 @@ export async function revokeGrant(
       if (live.includes(id) && live.length <= 1) throw new AppError("LAST_SUPER_ADMIN");
     }
     const updated = await revokeAdminGrantRow(trx, id, now, reason);
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "admin_grant.revoked",
       resource_type: "admin_grant",
       resource_id: id,

@@ -14,8 +14,8 @@ import {
   expectNoSecretsLeaked,
   insertGroup,
   trackResponses,
-} from "../auth/test-support.ts";
-import { BootstrapError, bootstrapSuperAdmin, defaultSuperAdminGrantId } from "./bootstrap.ts";
+} from "../../../test/accounts.ts";
+import { BootstrapError, bootstrapSuperAdmin, defaultSuperAdminGrantId } from "./bootstrap-super-admin.ts";
 
 let t: TestApp;
 let seen: string[];

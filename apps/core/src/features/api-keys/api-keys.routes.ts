@@ -1,7 +1,8 @@
 import { parseBody, parseQuery } from "../../http/body.ts";
+import { authenticatedCallerOf } from "../../http/caller.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { createApiKeyBody, listApiKeysQuery, revokeBody } from "./api-keys.schemas.ts";
 import { createApiKey, listVisibleApiKeys, readApiKey, revokeApiKey } from "./api-keys.service.ts";
 
@@ -16,9 +17,9 @@ export const apiKeysFeature: Feature = {
     });
 
     app.post("/api/v1/api-keys", async (c) => {
-      const p = await requirePrincipal(deps, c);
+      const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, createApiKeyBody);
-      return created(c, await createApiKey(deps, c, p, body));
+      return created(c, await createApiKey(deps, caller, body));
     });
 
     app.get("/api/v1/api-keys/:api_key_id", async (c) => {
@@ -27,9 +28,9 @@ export const apiKeysFeature: Feature = {
     });
 
     app.post("/api/v1/api-keys/:api_key_id/revoke", async (c) => {
-      const p = await requirePrincipal(deps, c);
+      const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, revokeBody, { optional: true });
-      return ok(c, await revokeApiKey(deps, c, p, c.req.param("api_key_id"), body.revoked_reason ?? null));
+      return ok(c, await revokeApiKey(deps, caller, c.req.param("api_key_id"), body.revoked_reason ?? null));
     });
   },
 };

@@ -1,14 +1,13 @@
-import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { inTransaction } from "../_crud/crud.ts";
 import { AppError, validationError } from "../../http/errors.ts";
-import type { AppEnv, Principal } from "../../http/types.ts";
+import type { Principal } from "../../security/principal.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { allows, canSee, isSuperAdmin, isValidPermissionKey } from "../../security/policy.ts";
 import { hmacHex, newApiKeyPlaintext } from "../../security/tokens.ts";
 import { listAvailableBindings, pickActiveBinding } from "../actor/actor.repository.ts";
-import { normalisePermissionKeys, resolveTargetScope } from "../admin/target-scope.ts";
+import { normalisePermissionKeys, resolveTargetScope } from "../../security/target-scope.ts";
 import { reachOf } from "../../security/reach.ts";
 import type { CreateApiKeyBody } from "./api-keys.schemas.ts";
 import {
@@ -20,6 +19,7 @@ import {
   revokeApiKeyRow,
   toApiKeyDto,
 } from "./api-keys.repository.ts";
+import type { AuthenticatedCaller } from "../../security/caller.ts";
 
 const denied = (permission: string, message?: string) =>
   new AppError("ADMIN_PERMISSION_REQUIRED", message, { permission });
@@ -29,7 +29,8 @@ const denied = (permission: string, message?: string) =>
  * scope) → delegation (the caller must itself hold every requested key at that scope, unless it
  * is a super admin session; the first undelegatable key is named) → insert + audit.
  */
-export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal, body: CreateApiKeyBody) {
+export async function createApiKey(deps: Deps, caller: AuthenticatedCaller, body: CreateApiKeyBody) {
+  const p = caller.principal;
   if (!deps.config.apiKeySecret) {
     throw validationError("PLYSTRA_API_KEY_SECRET", "is required before API keys can be created");
   }
@@ -96,7 +97,7 @@ export async function createApiKey(deps: Deps, c: Context<AppEnv>, p: Principal,
         created_at: now,
         updated_at: now,
       });
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: "api_key.created",
         resource_type: "api_key",
         resource_id: inserted.id,
@@ -127,11 +128,11 @@ export async function listVisibleApiKeys(deps: Deps, p: Principal, filter: ApiKe
 /** Revoke is idempotent: an already revoked key is returned unchanged (no second audit row). */
 export async function revokeApiKey(
   deps: Deps,
-  c: Context<AppEnv>,
-  p: Principal,
+  caller: AuthenticatedCaller,
   id: string,
   reason: string | null,
 ) {
+  const p = caller.principal;
   const existing = await getApiKey(deps.db, id);
   if (!canSee(p, "api_keys:revoke", existing.space_id, existing.group_id, existing.group_path)) {
     throw denied("api_keys:revoke");
@@ -144,7 +145,7 @@ export async function revokeApiKey(
       byUserId: p.kind === "session" ? p.userId : null,
       reason,
     });
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "api_key.revoked",
       resource_type: "api_key",
       resource_id: id,
@@ -159,7 +160,7 @@ export async function revokeApiKey(
         byUserId: p.kind === "session" ? p.userId : null,
         reason: `parent API key ${id} revoked`,
       });
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: "api_key.revoked",
         resource_type: "api_key",
         resource_id: childId,

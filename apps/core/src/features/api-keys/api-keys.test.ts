@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminToken, insertApiKey, superAdminToken } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { hmacHex } from "../../security/tokens.ts";
-import { ensureSpace, expectNoSecretsLeaked, insertGroup, trackResponses } from "../auth/test-support.ts";
+import { ensureSpace, expectNoSecretsLeaked, insertGroup, trackResponses } from "../../../test/accounts.ts";
 
 let t: TestApp;
 let seen: string[];

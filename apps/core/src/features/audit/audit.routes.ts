@@ -5,7 +5,7 @@ import { ok, page } from "../../http/envelope.ts";
 import { AppError, validationError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { type AuditFilter, type AuditRow, getAuditLog, listAuditLogs } from "./audit.repository.ts";
 import { auditListQuery } from "./audit.schemas.ts";
 import { getAuditWriter } from "./audit.writer.ts";

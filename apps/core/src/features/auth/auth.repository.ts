@@ -174,15 +174,6 @@ export async function revokeUserSessions(
   return rows.length;
 }
 
-/** The session row behind a principal (for expiry reporting). */
-export function findSession(db: Db, sessionId: string) {
-  return db
-    .selectFrom("sessions")
-    .select(["id", "user_id", "expires_at", "refresh_expires_at", "active_user_member_id"])
-    .where("id", "=", sessionId)
-    .executeTakeFirst();
-}
-
 export async function markLoggedIn(db: Db, userId: string, now: Date, newHash: string | null) {
   await db
     .updateTable("users")

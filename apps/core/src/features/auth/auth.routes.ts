@@ -1,8 +1,9 @@
 import { parseBody } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { created, ok } from "../../http/envelope.ts";
 import { presentedCredential } from "../../security/authenticate.ts";
 import { passwordParams, warmDummyHash } from "../../security/passwords.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { loginBody, logoutBody, refreshBody, registerBody } from "./auth.schemas.ts";
 import { login, logout, refresh } from "./auth.service.ts";
 import { register } from "./registration.service.ts";
@@ -40,7 +41,7 @@ export const authFeature: Feature = {
 
     app.post("/api/v1/auth/register", async (c) => {
       const body = await parseBody(c, registerBody);
-      return created(c, await register(deps, c, body));
+      return created(c, await register(deps, callerOf(c), body));
     });
   },
 };

@@ -10,7 +10,7 @@ import {
   PASSWORD,
   seedLoginUser,
   trackResponses,
-} from "./test-support.ts";
+} from "../../../test/accounts.ts";
 
 const MIN = 60_000;
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
-import { login, seedLoginUser } from "./test-support.ts";
+import { login, seedLoginUser } from "../../../test/accounts.ts";
 
 const MIN = 60_000;
 

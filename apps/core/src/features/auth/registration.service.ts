@@ -1,11 +1,9 @@
 import { constantTimeEqual } from "../../security/tokens.ts";
 import type { DB } from "@plystra/db";
-import type { Context } from "hono";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Config } from "../../config.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { assertPasswordPolicy, hashPassword, passwordParams } from "../../security/passwords.ts";
@@ -14,6 +12,7 @@ import { insertAdminGrant, liveSuperAdminGrantIds, toAdminGrantDto } from "../ad
 import { createSession } from "./auth.repository.ts";
 import type { RegisterBody } from "./auth.schemas.ts";
 import { normaliseEmail, sessionPayload } from "./auth.service.ts";
+import type { Caller } from "../../security/caller.ts";
 
 export type RegistrationMode = "bootstrap" | "public_user_only" | "ordinary";
 
@@ -65,7 +64,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** The deployment default Space: created, or re-activated when it was disabled or deleted. */
-async function ensureDefaultSpace(trx: Transaction<DB>, c: Context<AppEnv>, body: RegisterBody, now: Date) {
+async function ensureDefaultSpace(trx: Transaction<DB>, caller: Caller, body: RegisterBody, now: Date) {
   const existing = await trx
     .selectFrom("spaces")
     .selectAll()
@@ -86,7 +85,7 @@ async function ensureDefaultSpace(trx: Transaction<DB>, c: Context<AppEnv>, body
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "space.created",
       resource_type: "space",
       resource_id: row.id,
@@ -103,7 +102,7 @@ async function ensureDefaultSpace(trx: Transaction<DB>, c: Context<AppEnv>, body
       .where("id", "=", DEFAULT_SPACE_ID)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "space.restored",
       resource_type: "space",
       resource_id: row.id,
@@ -120,7 +119,7 @@ async function ensureDefaultSpace(trx: Transaction<DB>, c: Context<AppEnv>, body
  * Argon2id work (so disabled registration costs nothing); then one transaction, serialised by an
  * advisory lock, re-decides the mode and creates everything — bootstrap can happen at most once.
  */
-export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBody) {
+export async function register(deps: Deps, caller: Caller, body: RegisterBody) {
   assertPasswordPolicy(body.password, deps.config.passwordMinLength);
   const email = normaliseEmail(body.email);
   decideRegistrationMode(deps.config, await bootstrapAvailable(deps.db, deps.now()), body.registration_token);
@@ -168,7 +167,7 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: "user.created",
         resource_type: "user",
         resource_id: user.id,
@@ -197,7 +196,7 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
         };
       }
 
-      await ensureDefaultSpace(trx, c, body, now);
+      await ensureDefaultSpace(trx, caller, body, now);
       const member = await trx
         .insertInto("members")
         .values({
@@ -212,7 +211,7 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: "member.created",
         resource_type: "member",
         resource_id: member.id,
@@ -237,7 +236,7 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordMutation(trx, c, {
+      await recordMutation(trx, caller, {
         action: "user_member.created",
         resource_type: "user_member",
         resource_id: binding.id,
@@ -260,7 +259,7 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
           created_at: now,
           updated_at: now,
         });
-        await recordMutation(trx, c, {
+        await recordMutation(trx, caller, {
           action: "admin_grant.created",
           resource_type: "admin_grant",
           resource_id: row.id,
@@ -279,8 +278,8 @@ export async function register(deps: Deps, c: Context<AppEnv>, body: RegisterBod
       const tokens = await createSession(trx, {
         userId: user.id,
         actor,
-        ip: c.get("clientIp"),
-        userAgent: c.get("userAgent"),
+        ip: caller.ip,
+        userAgent: caller.userAgent,
         now,
         secret: deps.config.sessionSecret,
       });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { insertGrant, insertUser } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
-import { expectNoSecretsLeaked, trackResponses } from "./test-support.ts";
+import { expectNoSecretsLeaked, trackResponses } from "../../../test/accounts.ts";
 
 const BOOT = "bootstrap-token-0123456789abcdef0123456789";
 const REG = "registration-token-0123456789abcdef012345";

@@ -1,21 +1,18 @@
 import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { parseBody } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { ok } from "../../http/envelope.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { authzRequestSchema } from "./authz.schemas.ts";
 import { checkResponse, runCheck } from "./authz.service.ts";
 
 async function handle(deps: Deps, c: Context<AppEnv>, explainRoute: boolean) {
   const principal = await requirePrincipal(deps, c);
   const body = await parseBody(c, authzRequestSchema);
-  const outcome = await runCheck(deps, principal, body, {
-    requestId: c.get("requestId"),
-    ip: c.get("clientIp"),
-    userAgent: c.get("userAgent"),
-  });
+  const outcome = await runCheck(deps, principal, body, callerOf(c));
   const { decision } = outcome;
   const auditLogId = decision.audit.audit_log_id;
   c.set("traceId", decision.trace_id);

@@ -17,7 +17,7 @@ import {
 } from "@plystra/engine";
 import type { Deps } from "../../deps.ts";
 import { AppError, validationError } from "../../http/errors.ts";
-import type { Principal } from "../../http/types.ts";
+import type { Principal } from "../../security/principal.ts";
 import { newId } from "../../lib/ids.ts";
 import { confirmKeyLiveness, keyLivenessPending } from "../../security/authenticate.ts";
 import { allows, hasInstanceReach, type Requirement } from "../../security/policy.ts";

@@ -1,6 +1,6 @@
 import { ok } from "../../http/envelope.ts";
 import type { AuditRow } from "../audit/audit.repository.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { countEntities, recentAuditLogs } from "./console.repository.ts";
 
 const RECENT = 10;

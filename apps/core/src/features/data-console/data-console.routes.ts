@@ -1,11 +1,15 @@
+import type { Context } from "hono";
 import type { Deps } from "../../deps.ts";
 import { parseBody, parseQuery } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { AppError } from "../../http/errors.ts";
-import { requirePrincipal } from "../../security/authenticate.ts";
-import { type Ctx, keysetPage } from "../_crud/crud.ts";
+import type { AppEnv } from "../../http/types.ts";
+import { requirePrincipal, requireSession } from "../../security/authenticate.ts";
+import type { AuthenticatedCaller } from "../../security/caller.ts";
+import { keysetPage } from "../_crud/crud.ts";
 import { reachOf } from "../../security/reach.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getResource, listResources } from "../resources/resources.repository.ts";
 import { resourceDto } from "../resources/resources.routes.ts";
 import { type DataTableRow, listDataTables } from "./data-console.repository.ts";
@@ -15,7 +19,13 @@ import {
   dataTablesQuery,
   updateDataRowBody,
 } from "./data-console.schemas.ts";
-import { createDataRow, deleteDataRow, requireDataTable, updateDataRow } from "./data-console.service.ts";
+import {
+  createDataRow,
+  decisionHeaders,
+  deleteDataRow,
+  requireDataTable,
+  updateDataRow,
+} from "./data-console.service.ts";
 
 const ROWS = "/api/v1/data/rows/:resource_type";
 
@@ -30,9 +40,23 @@ function enabled(deps: Deps) {
   if (!deps.config.dataConsoleEnabled) throw new AppError("FEATURE_DISABLED");
 }
 
+type Ctx = Context<AppEnv>;
+
 const param = (c: Ctx, name: string) => c.req.param(name) ?? "";
 
-function withRow<T extends { row: Parameters<typeof resourceDto>[0] }>(result: T) {
+/** Writes act as a credential: the guard's principal, else a session. */
+async function writer(deps: Deps, c: Ctx): Promise<AuthenticatedCaller> {
+  const principal = c.get("principal") ?? (await requireSession(deps, c));
+  return { ...callerOf(c), principal };
+}
+
+/** The row as a DTO; the deciding check's ids go to the correlation headers and the access log. */
+function withRow<
+  T extends { row: Parameters<typeof resourceDto>[0]; authorization: Parameters<typeof decisionHeaders>[0] },
+>(c: Ctx, result: T) {
+  c.set("traceId", result.authorization.trace_id);
+  c.set("auditLogId", result.authorization.audit.audit_log_id);
+  for (const [name, value] of Object.entries(decisionHeaders(result.authorization))) c.header(name, value);
   return { ...result, row: resourceDto(result.row) };
 }
 
@@ -60,7 +84,8 @@ export const dataConsoleFeature: Feature = {
     app.post(ROWS, async (c) => {
       enabled(deps);
       const body = await parseBody(c, createDataRowBody);
-      return created(c, withRow(await createDataRow(deps, c, param(c, "resource_type"), body)));
+      const result = await createDataRow(deps, await writer(deps, c), param(c, "resource_type"), body);
+      return created(c, withRow(c, result));
     });
     app.get(`${ROWS}/:resource_id`, async (c) => {
       enabled(deps);
@@ -70,12 +95,23 @@ export const dataConsoleFeature: Feature = {
     app.patch(`${ROWS}/:resource_id`, async (c) => {
       enabled(deps);
       const body = await parseBody(c, updateDataRowBody);
-      const result = await updateDataRow(deps, c, param(c, "resource_type"), param(c, "resource_id"), body);
-      return ok(c, withRow(result));
+      const caller = await writer(deps, c);
+      const result = await updateDataRow(
+        deps,
+        caller,
+        param(c, "resource_type"),
+        param(c, "resource_id"),
+        body,
+      );
+      return ok(c, withRow(c, result));
     });
     app.delete(`${ROWS}/:resource_id`, async (c) => {
       enabled(deps);
-      return ok(c, withRow(await deleteDataRow(deps, c, param(c, "resource_type"), param(c, "resource_id"))));
+      const caller = await writer(deps, c);
+      return ok(
+        c,
+        withRow(c, await deleteDataRow(deps, caller, param(c, "resource_type"), param(c, "resource_id"))),
+      );
     });
   },
 };

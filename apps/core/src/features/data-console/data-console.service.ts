@@ -1,16 +1,15 @@
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
-import type { Principal } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
-import { requireSession } from "../../security/authenticate.ts";
-import { type Ctx, immutable, inTransaction } from "../_crud/crud.ts";
+import { immutable, inTransaction } from "../_crud/crud.ts";
 import { type CheckOptions, checkResponse, runCheck } from "../authz/authz.service.ts";
 import { getResource, type ResourceRow } from "../resources/resources.repository.ts";
 import { createResource, updateResource } from "../resources/resources.service.ts";
 import { findDataTable } from "./data-console.repository.ts";
 import type { createDataRowBody, updateDataRowBody } from "./data-console.schemas.ts";
+import type { AuthenticatedCaller } from "../../security/caller.ts";
 
 /** Data Console mutations only touch `internal_table` mappings on the `resources` mirror. */
 export async function requireDataTable(deps: Deps, resourceType: string) {
@@ -40,12 +39,12 @@ async function requireWritableTable(deps: Deps, resourceType: string) {
 /**
  * Asks the decision engine whether the caller's actor may do `action` on the stored row: a session
  * acts as its active Member (or the named one of its own bindings); an API key must name the actor.
- * A deny is 403 AUTHORIZATION_DENIED carrying the decision's ids; the decision is audited either way.
+ * A deny is 403 AUTHORIZATION_DENIED carrying the decision's ids (and its correlation headers); the
+ * decision is audited either way. On allow the handler sends the same headers from the result.
  */
 async function authorize(
   deps: Deps,
-  c: Ctx,
-  principal: Principal,
+  caller: AuthenticatedCaller,
   row: Pick<ResourceRow, "id" | "resource_type">,
   action: string,
   actor: unknown,
@@ -53,23 +52,16 @@ async function authorize(
 ) {
   const { decision } = await runCheck(
     deps,
-    principal,
+    caller.principal,
     {
       actor: (actor as Parameters<typeof runCheck>[2]["actor"]) ?? null,
       resource_type: row.resource_type,
       resource_id: row.id,
       action,
     },
-    { requestId: c.get("requestId"), ip: c.get("clientIp"), userAgent: c.get("userAgent") },
+    caller,
     options,
   );
-  c.set("traceId", decision.trace_id);
-  c.set("auditLogId", decision.audit.audit_log_id);
-  // The same correlation headers as /authz/check, on allows and denies alike.
-  const headers = {
-    "X-Plystra-Trace-ID": decision.trace_id,
-    "X-Plystra-Audit-Log-ID": decision.audit.audit_log_id,
-  };
   if (decision.decision !== "allow") {
     throw new AppError(
       "AUTHORIZATION_DENIED",
@@ -80,16 +72,18 @@ async function authorize(
         trace_id: decision.trace_id,
         audit_log_id: decision.audit.audit_log_id,
       },
-      headers,
+      decisionHeaders(decision),
     );
   }
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return decision;
 }
 
-async function principalOf(deps: Deps, c: Ctx): Promise<Principal> {
-  const p = c.get("principal");
-  return p ?? requireSession(deps, c);
+/** The same correlation headers as /authz/check, on allows and denies alike. */
+export function decisionHeaders(decision: { trace_id: string; audit: { audit_log_id: string } }) {
+  return {
+    "X-Plystra-Trace-ID": decision.trace_id,
+    "X-Plystra-Audit-Log-ID": decision.audit.audit_log_id,
+  };
 }
 
 /**
@@ -143,12 +137,11 @@ async function proposeTarget(
  */
 export async function createDataRow(
   deps: Deps,
-  c: Ctx,
+  caller: AuthenticatedCaller,
   resourceType: string,
   body: z.output<typeof createDataRowBody>,
 ) {
   await requireWritableTable(deps, resourceType);
-  const principal = await principalOf(deps, c);
   const { actor, ...fields } = body;
   const id = fields.id ?? newId("res");
   const proposedTarget = await proposeTarget(deps, {
@@ -161,26 +154,25 @@ export async function createDataRow(
     visibility: fields.visibility ?? "private",
     metadata: fields.metadata ?? {},
   });
-  const decision = await authorize(deps, c, principal, { id, resource_type: resourceType }, "create", actor, {
+  const decision = await authorize(deps, caller, { id, resource_type: resourceType }, "create", actor, {
     proposedTarget,
   });
-  const row = await createResource(deps, c, { ...fields, id, resource_type: resourceType });
+  const row = await createResource(deps, caller, { ...fields, id, resource_type: resourceType });
   return { row, authorization: checkResponse(decision) };
 }
 
 export async function updateDataRow(
   deps: Deps,
-  c: Ctx,
+  caller: AuthenticatedCaller,
   resourceType: string,
   id: string,
   body: z.output<typeof updateDataRowBody>,
 ) {
   await requireWritableTable(deps, resourceType);
-  const principal = await principalOf(deps, c);
   const before = await getResource(deps.db, id, { type: resourceType });
   immutable("space_id", before.space_id, body.space_id);
   const { actor, space_id: _s, ...patch } = body;
-  let decision = await authorize(deps, c, principal, before, "update", actor);
+  let decision = await authorize(deps, caller, before, "update", actor);
   const movesScope =
     (patch.group_id !== undefined && patch.group_id !== before.group_id) ||
     (patch.owner_member_id !== undefined && patch.owner_member_id !== before.owner_member_id);
@@ -199,18 +191,22 @@ export async function updateDataRow(
       visibility: patch.visibility !== undefined ? (patch.visibility ?? null) : before.visibility,
       metadata: patch.metadata !== undefined ? patch.metadata : before.metadata,
     });
-    decision = await authorize(deps, c, principal, before, "update", actor, { proposedTarget });
+    decision = await authorize(deps, caller, before, "update", actor, { proposedTarget });
   }
-  const row = await updateResource(deps, c, before.space_id, id, patch, "data:manage");
+  const row = await updateResource(deps, caller, before.space_id, id, patch, "data:manage");
   return { row, authorization: checkResponse(decision) };
 }
 
 /** Soft delete: status `deleted` (the row stays readable, and checks on it deny). */
-export async function deleteDataRow(deps: Deps, c: Ctx, resourceType: string, id: string) {
+export async function deleteDataRow(
+  deps: Deps,
+  caller: AuthenticatedCaller,
+  resourceType: string,
+  id: string,
+) {
   await requireWritableTable(deps, resourceType);
-  const principal = await principalOf(deps, c);
   const before = await getResource(deps.db, id, { type: resourceType });
-  const decision = await authorize(deps, c, principal, before, "delete", undefined);
+  const decision = await authorize(deps, caller, before, "delete", undefined);
   const row = await inTransaction(deps, async (trx) => {
     if (before.status === "deleted") return before;
     await trx
@@ -219,7 +215,7 @@ export async function deleteDataRow(deps: Deps, c: Ctx, resourceType: string, id
       .where("id", "=", id)
       .execute();
     const after = await getResource(trx, id);
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "resource.deleted",
       resource_type: "resource",
       resource_id: id,

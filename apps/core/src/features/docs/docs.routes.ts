@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { ok } from "../../http/envelope.ts";
 import { AppError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 
 /**
  * Routes that describe the API rather than belong to it: the contract itself, the interactive

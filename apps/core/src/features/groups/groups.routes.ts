@@ -1,8 +1,9 @@
 import { parseQuery } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { page } from "../../http/envelope.ts";
 import { requireSpace } from "../_crud/crud.ts";
 import { installCrud } from "../_crud/routes.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getGroup, listGroups, listGroupTree } from "./groups.repository.ts";
 import { createGroupBody, groupListQuery, groupTreeQuery, updateGroupBody } from "./groups.schemas.ts";
 import { createGroup, disableGroup, updateGroup, visibleSubtrees } from "./groups.service.ts";
@@ -17,7 +18,12 @@ export const groupsFeature: Feature = {
       const spaceId = c.req.param("space_id") ?? "";
       const q = parseQuery(c, groupTreeQuery);
       await requireSpace(deps.db, spaceId);
-      const { items, pagination } = await listGroupTree(deps.db, spaceId, q, visibleSubtrees(c, spaceId));
+      const { items, pagination } = await listGroupTree(
+        deps.db,
+        spaceId,
+        q,
+        visibleSubtrees(callerOf(c), spaceId),
+      );
       return page(c, items, pagination);
     });
     installCrud(app, deps, {

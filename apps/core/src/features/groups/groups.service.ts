@@ -4,19 +4,12 @@ import { validationError } from "../../http/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { allows } from "../../security/policy.ts";
 import { groupReachPaths } from "../../security/reach.ts";
-import {
-  type Ctx,
-  immutable,
-  mutate,
-  patchEntity,
-  requireSpace,
-  sameSpace,
-  transition,
-} from "../_crud/crud.ts";
+import { immutable, mutate, patchEntity, requireSpace, sameSpace, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { findGroup, type GroupDto, getGroup } from "./groups.repository.ts";
 import type { createGroupBody, updateGroupBody } from "./groups.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (g: GroupDto) => g.space_id;
 
@@ -24,8 +17,8 @@ const spaceOf = (g: GroupDto) => g.space_id;
  * Which subtrees of the Space the caller may list: `null` = the whole Space (space-level reach or
  * wider); otherwise the anchor paths of its group-level grants or key.
  */
-export function visibleSubtrees(c: Ctx, spaceId: string): string[] | null {
-  const principal = c.get("principal");
+export function visibleSubtrees(caller: Caller, spaceId: string): string[] | null {
+  const principal = caller.principal;
   if (allows(principal, { permission: "groups:read", spaceId }, false)) return null;
   return groupReachPaths(principal, "groups:read", spaceId);
 }
@@ -46,10 +39,15 @@ function parentOf(body: {
   return a !== undefined ? a : b;
 }
 
-export function createGroup(deps: Deps, c: Ctx, spaceId: string, body: z.output<typeof createGroupBody>) {
+export function createGroup(
+  deps: Deps,
+  caller: Caller,
+  spaceId: string,
+  body: z.output<typeof createGroupBody>,
+) {
   const id = body.id ?? newId("group");
   const parentId = parentOf(body) ?? null;
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "group",
     verb: "created",
     write: async (trx) => {
@@ -85,13 +83,13 @@ export function createGroup(deps: Deps, c: Ctx, spaceId: string, body: z.output<
 /** Only display fields change; anything that would move the group in the tree is a 400. */
 export function updateGroup(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { spaceId, id }: Target,
   body: z.output<typeof updateGroupBody>,
 ) {
   const { actor: _a, id: bodyId, name, path, parent_group_id, parent_id, ...patch } = body;
   immutable("id", id, bodyId);
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "groups",
     entity: "group",
     id,
@@ -109,8 +107,8 @@ export function updateGroup(
   });
 }
 
-export function disableGroup(deps: Deps, c: Ctx, { spaceId, id }: Target) {
-  return transition(deps, c, {
+export function disableGroup(deps: Deps, caller: Caller, { spaceId, id }: Target) {
+  return transition(deps, caller, {
     table: "groups",
     entity: "group",
     verb: "disabled",

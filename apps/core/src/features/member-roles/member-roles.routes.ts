@@ -1,5 +1,5 @@
 import { installCrud } from "../_crud/routes.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getMemberRole, listMemberRoles } from "./member-roles.repository.ts";
 import { createMemberRoleBody, memberRoleListQuery, memberRoleMutationBody } from "./member-roles.schemas.ts";
 import { createMemberRole, revokeMemberRole } from "./member-roles.service.ts";

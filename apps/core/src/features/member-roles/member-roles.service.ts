@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { newId } from "../../lib/ids.ts";
-import { type Ctx, mutate, requireSpace, sameSpace, transition } from "../_crud/crud.ts";
+import { mutate, requireSpace, sameSpace, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { findGroup } from "../groups/groups.repository.ts";
@@ -9,20 +9,21 @@ import { findMember } from "../members/members.repository.ts";
 import { findRole } from "../roles/roles.repository.ts";
 import { getMemberRole, type MemberRoleDto } from "./member-roles.repository.ts";
 import type { createMemberRoleBody } from "./member-roles.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (g: MemberRoleDto) => g.space_id;
 
 /** Member, role and anchor group must all live in the route's Space. */
 export function createMemberRole(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   spaceId: string,
   body: z.output<typeof createMemberRoleBody>,
 ) {
   const id = body.id ?? newId("mr");
   const status = body.status ?? "active";
   const anchor = body.scope_anchor_group_id ?? null;
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "member_role",
     verb: "created",
     write: async (trx) => {
@@ -57,8 +58,8 @@ export function createMemberRole(
   });
 }
 
-export function revokeMemberRole(deps: Deps, c: Ctx, { spaceId, id }: Target) {
-  return transition(deps, c, {
+export function revokeMemberRole(deps: Deps, caller: Caller, { spaceId, id }: Target) {
+  return transition(deps, caller, {
     table: "member_roles",
     entity: "member_role",
     verb: "revoked",

@@ -1,4 +1,4 @@
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { installCrud } from "../_crud/routes.ts";
 import { getMember, listMembers } from "./members.repository.ts";
 import { createMemberBody, memberListQuery, updateMemberBody } from "./members.schemas.ts";

@@ -1,17 +1,23 @@
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { newId } from "../../lib/ids.ts";
-import { type Ctx, immutable, mutate, patchEntity, requireSpace, transition } from "../_crud/crud.ts";
+import { immutable, mutate, patchEntity, requireSpace, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { getMember, type MemberDto } from "./members.repository.ts";
 import type { createMemberBody, updateMemberBody } from "./members.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (m: MemberDto) => m.space_id;
 
-export function createMember(deps: Deps, c: Ctx, spaceId: string, body: z.output<typeof createMemberBody>) {
+export function createMember(
+  deps: Deps,
+  caller: Caller,
+  spaceId: string,
+  body: z.output<typeof createMemberBody>,
+) {
   const id = body.id ?? newId("member");
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "member",
     verb: "created",
     write: async (trx) => {
@@ -36,13 +42,13 @@ export function createMember(deps: Deps, c: Ctx, spaceId: string, body: z.output
 
 export function updateMember(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { spaceId, id }: Target,
   body: z.output<typeof updateMemberBody>,
 ) {
   const { actor: _actor, id: bodyId, ...patch } = body;
   immutable("id", id, bodyId);
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "members",
     entity: "member",
     id,
@@ -54,8 +60,8 @@ export function updateMember(
   });
 }
 
-export function disableMember(deps: Deps, c: Ctx, { spaceId, id }: Target) {
-  return transition(deps, c, {
+export function disableMember(deps: Deps, caller: Caller, { spaceId, id }: Target) {
+  return transition(deps, caller, {
     table: "members",
     entity: "member",
     verb: "disabled",

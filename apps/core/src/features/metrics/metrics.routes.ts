@@ -4,7 +4,7 @@ import type { AppEnv } from "../../http/types.ts";
 import { authenticate } from "../../security/authenticate.ts";
 import { allows } from "../../security/policy.ts";
 import { constantTimeEqual } from "../../security/tokens.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 
 function presentedMetricsTokens(c: Context<AppEnv>): string[] {
   const out: string[] = [];

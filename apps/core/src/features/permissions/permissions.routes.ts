@@ -1,5 +1,5 @@
 import { installCrud } from "../_crud/routes.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getPermission, listPermissions } from "./permissions.repository.ts";
 import { createPermissionBody, permissionListQuery, updatePermissionBody } from "./permissions.schemas.ts";
 import { createPermission, disablePermission, updatePermission } from "./permissions.service.ts";

@@ -1,20 +1,25 @@
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { newId } from "../../lib/ids.ts";
-import { auditSpace, type Ctx, immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
+import { auditSpace, immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { getPermission } from "./permissions.repository.ts";
 import type { createPermissionBody, updatePermissionBody } from "./permissions.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 /** `global` is reserved in v1: such permissions exist only as disabled rows and never allow. */
 const effectiveStatus = (scope: string, requested: string | undefined) =>
   scope === "global" ? "disabled" : requested;
 
-export async function createPermission(deps: Deps, c: Ctx, body: z.output<typeof createPermissionBody>) {
+export async function createPermission(
+  deps: Deps,
+  caller: Caller,
+  body: z.output<typeof createPermissionBody>,
+) {
   const id = body.id ?? newId("perm");
   const space = await auditSpace(deps.db, body.audit_space_id);
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "permission",
     verb: "created",
     write: async (trx) => {
@@ -39,14 +44,14 @@ export async function createPermission(deps: Deps, c: Ctx, body: z.output<typeof
 
 export async function updatePermission(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { id }: Target,
   body: z.output<typeof updatePermissionBody>,
 ) {
   const { actor: _a, id: bodyId, audit_space_id, ...patch } = body;
   immutable("id", id, bodyId);
   const space = await auditSpace(deps.db, audit_space_id);
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "permissions",
     entity: "permission",
     id,
@@ -66,12 +71,12 @@ export async function updatePermission(
 
 export async function disablePermission(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { id }: Target,
   auditSpaceId: string | undefined,
 ) {
   const space = await auditSpace(deps.db, auditSpaceId);
-  return transition(deps, c, {
+  return transition(deps, caller, {
     table: "permissions",
     entity: "permission",
     verb: "disabled",

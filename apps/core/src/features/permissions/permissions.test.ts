@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminToken, superAdminToken } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
-import { auditRowsFor } from "../_crud/test-helpers.ts";
+import { auditRowsFor } from "../../../test/audit-rows.ts";
 
 let t: TestApp;
 let token: string;

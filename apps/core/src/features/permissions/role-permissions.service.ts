@@ -2,25 +2,26 @@ import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { type Ctx, mutate, requireSpace, sameSpace, transition } from "../_crud/crud.ts";
+import { mutate, requireSpace, sameSpace, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { findRole } from "../roles/roles.repository.ts";
 import { findPermission } from "./permissions.repository.ts";
 import { getRolePermission, type RolePermissionDto } from "./role-permissions.repository.ts";
 import type { createRolePermissionBody } from "./role-permissions.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (rp: RolePermissionDto) => rp.space_id;
 
 /** The binding's Space is its role's; on the nested route the role must be in the path's Space. */
 export function createRolePermission(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   routeSpaceId: string | null,
   body: z.output<typeof createRolePermissionBody>,
 ) {
   const id = body.id ?? newId("rp");
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "role_permission",
     verb: "created",
     write: async (trx) => {
@@ -53,8 +54,8 @@ export function createRolePermission(
 }
 
 /** DELETE is a soft delete: the binding stops granting at once; repeating it changes nothing. */
-export function deleteRolePermission(deps: Deps, c: Ctx, { spaceId, id }: Target) {
-  return transition(deps, c, {
+export function deleteRolePermission(deps: Deps, caller: Caller, { spaceId, id }: Target) {
+  return transition(deps, caller, {
     table: "role_permissions",
     entity: "role_permission",
     verb: "deleted",

@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { parseBody, parseQuery } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { AppError } from "../../http/errors.ts";
 import { pageQuery } from "../../http/pagination.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { keysetPage } from "../_crud/crud.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import {
   findResourceMapping,
   getResourceType,
@@ -92,7 +93,7 @@ export const registryFeature: Feature = {
 
     app.post(T, async (c) => {
       const body = await parseBody(c, resourceTypeBody);
-      return created(c, typeDto(await upsertResourceType(deps, c, body)));
+      return created(c, typeDto(await upsertResourceType(deps, callerOf(c), body)));
     });
 
     app.get(`${T}/:resource_type`, async (c) =>
@@ -114,7 +115,12 @@ export const registryFeature: Feature = {
 
     app.post(`${T}/:resource_type/actions`, async (c) => {
       const body = await parseBody(c, resourceActionBody);
-      const { type, action } = await upsertResourceAction(deps, c, c.req.param("resource_type"), body);
+      const { type, action } = await upsertResourceAction(
+        deps,
+        callerOf(c),
+        c.req.param("resource_type"),
+        body,
+      );
       return created(c, actionDto(type.key, action));
     });
 
@@ -129,7 +135,7 @@ export const registryFeature: Feature = {
       const body = await parseBody(c, resourceMappingBody, { optional: mode !== "replace" });
       const { type, mapping } = await writeResourceMapping(
         deps,
-        c,
+        callerOf(c),
         c.req.param("resource_type") ?? "",
         body,
         mode,

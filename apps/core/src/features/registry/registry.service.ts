@@ -1,9 +1,7 @@
 import type { DB } from "@plystra/db";
-import type { Context } from "hono";
 import type { Transaction } from "kysely";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { inTransaction } from "../_crud/crud.ts";
@@ -17,6 +15,7 @@ import {
   type ResourceTypeRow,
 } from "./registry.repository.ts";
 import type { ResourceActionBody, ResourceMappingBody, ResourceTypeBody } from "./registry.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const json = (v: Record<string, unknown> | null | undefined) => JSON.stringify(v ?? {});
 
@@ -28,7 +27,7 @@ function idMismatch(field: string, existing: string): AppError {
 }
 
 /** Registers or updates a resource type by key (registry rows are instance-level: audit Space null). */
-export function upsertResourceType(deps: Deps, c: Context<AppEnv>, body: ResourceTypeBody) {
+export function upsertResourceType(deps: Deps, caller: Caller, body: ResourceTypeBody) {
   return inTransaction(deps, async (trx) => {
     const before = await findResourceType(trx, body.key);
     const now = deps.now();
@@ -63,7 +62,7 @@ export function upsertResourceType(deps: Deps, c: Context<AppEnv>, body: Resourc
         .execute();
     }
     const after = (await findResourceType(trx, body.key)) as ResourceTypeRow;
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: before ? "resource_type.updated" : "resource_type.created",
       resource_type: "resource_type",
       resource_id: after.id,
@@ -76,12 +75,7 @@ export function upsertResourceType(deps: Deps, c: Context<AppEnv>, body: Resourc
 }
 
 /** Registers or updates an action of a type by key. */
-export function upsertResourceAction(
-  deps: Deps,
-  c: Context<AppEnv>,
-  typeKey: string,
-  body: ResourceActionBody,
-) {
+export function upsertResourceAction(deps: Deps, caller: Caller, typeKey: string, body: ResourceActionBody) {
   return inTransaction(deps, async (trx) => {
     const type = await getResourceType(trx, typeKey);
     const before = await findResourceAction(trx, type.id, body.key);
@@ -118,7 +112,7 @@ export function upsertResourceAction(
         .execute();
     }
     const after = (await findResourceAction(trx, type.id, body.key)) as ResourceActionRow;
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: before ? "resource_action.updated" : "resource_action.created",
       resource_type: "resource_action",
       resource_id: after.id,
@@ -148,7 +142,7 @@ const MAPPING_DEFAULTS = {
  */
 export function writeResourceMapping(
   deps: Deps,
-  c: Context<AppEnv>,
+  caller: Caller,
   typeKey: string,
   body: ResourceMappingBody,
   mode: "upsert" | "replace" | "update",
@@ -189,7 +183,7 @@ export function writeResourceMapping(
         .execute();
     }
     const after = (await findResourceMapping(trx, type.id)) as ResourceMappingRow;
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: before ? "resource_mapping.updated" : "resource_mapping.created",
       resource_type: "resource_mapping",
       resource_id: after.id,

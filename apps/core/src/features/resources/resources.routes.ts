@@ -2,13 +2,14 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { parseBody, parseQuery } from "../../http/body.ts";
+import { callerOf } from "../../http/caller.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { pageQuery } from "../../http/pagination.ts";
 import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import { keysetPage, requireSpace } from "../_crud/crud.ts";
 import { reachOf } from "../../security/reach.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getResource, listResources, type ResourceRow } from "./resources.repository.ts";
 import { createResourceBody, createSpaceResourceBody, updateResourceBody } from "./resources.schemas.ts";
 import { archiveResource, createResource, updateResource } from "./resources.service.ts";
@@ -63,7 +64,7 @@ export const resourcesFeature: Feature = {
     app.get("/api/v1/resources", (c) => list(deps, c));
     app.post("/api/v1/resources", async (c) => {
       const body = await parseBody(c, createResourceBody);
-      return created(c, resourceDto(await createResource(deps, c, body)));
+      return created(c, resourceDto(await createResource(deps, callerOf(c), body)));
     });
     app.get("/api/v1/resources/:resource_type/:resource_id", async (c) =>
       ok(
@@ -76,7 +77,7 @@ export const resourcesFeature: Feature = {
     app.get(S, (c) => list(deps, c, c.req.param("space_id")));
     app.post(S, async (c) => {
       const body = await parseBody(c, createSpaceResourceBody);
-      return created(c, resourceDto(await createResource(deps, c, body, c.req.param("space_id"))));
+      return created(c, resourceDto(await createResource(deps, callerOf(c), body, c.req.param("space_id"))));
     });
     app.get(`${S}/:resource_id`, async (c) =>
       ok(
@@ -90,14 +91,18 @@ export const resourcesFeature: Feature = {
       const body = await parseBody(c, updateResourceBody);
       return ok(
         c,
-        resourceDto(await updateResource(deps, c, c.req.param("space_id"), c.req.param("resource_id"), body)),
+        resourceDto(
+          await updateResource(deps, callerOf(c), c.req.param("space_id"), c.req.param("resource_id"), body),
+        ),
       );
     });
     app.post(`${S}/:resource_id/archive`, async (c) => {
       await parseBody(c, updateResourceBody, { optional: true });
       return ok(
         c,
-        resourceDto(await archiveResource(deps, c, c.req.param("space_id"), c.req.param("resource_id"))),
+        resourceDto(
+          await archiveResource(deps, callerOf(c), c.req.param("space_id"), c.req.param("resource_id")),
+        ),
       );
     });
   },

@@ -1,15 +1,14 @@
 import type { DB } from "@plystra/db";
-import type { Context } from "hono";
 import type { Transaction } from "kysely";
 import type { Deps } from "../../deps.ts";
 import { allows } from "../../security/policy.ts";
 import { AppError, validationError } from "../../http/errors.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { immutable, inTransaction } from "../_crud/crud.ts";
 import { getResource, type ResourceRow } from "./resources.repository.ts";
 import type { CreateResourceBody, UpdateResourceBody } from "./resources.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 type Trx = Transaction<DB>;
 
@@ -65,12 +64,7 @@ function plain(r: ResourceRow): Record<string, unknown> {
  * Registers a resource record. `pathSpaceId` is the nested route's Space (404 when unknown; a body
  * `space_id` must equal it); on the flat route the body's `space_id` must name a Space (400).
  */
-export function createResource(
-  deps: Deps,
-  c: Context<AppEnv>,
-  body: CreateResourceBody,
-  pathSpaceId?: string,
-) {
+export function createResource(deps: Deps, caller: Caller, body: CreateResourceBody, pathSpaceId?: string) {
   return inTransaction(deps, async (trx) => {
     if (pathSpaceId !== undefined && body.space_id !== undefined && body.space_id !== pathSpaceId) {
       throw validationError("space_id", "must equal the path's Space", `space_id: must equal ${pathSpaceId}`);
@@ -114,7 +108,7 @@ export function createResource(
       })
       .execute();
     const after = await getResource(trx, id);
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "resource.created",
       resource_type: "resource",
       resource_id: id,
@@ -132,7 +126,7 @@ export function createResource(
  */
 async function lockResource(
   trx: Transaction<DB>,
-  c: Context<AppEnv>,
+  caller: Caller,
   id: string,
   spaceId: string,
   permission: string,
@@ -140,7 +134,7 @@ async function lockResource(
   await trx.selectFrom("resources").select("id").where("id", "=", id).forUpdate().execute();
   const row = await getResource(trx, id, { spaceId });
   const req = { permission, spaceId: row.space_id, groupId: row.group_id, groupPath: row.group_path };
-  if (!allows(c.get("principal"), req, false)) {
+  if (!allows(caller.principal, req, false)) {
     throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission });
   }
   return row;
@@ -149,14 +143,14 @@ async function lockResource(
 /** Changes display fields, Group, owner, visibility, status or metadata; id, type and Space are fixed. */
 export function updateResource(
   deps: Deps,
-  c: Context<AppEnv>,
+  caller: Caller,
   spaceId: string,
   id: string,
   body: UpdateResourceBody,
   permission = "resources:manage",
 ) {
   return inTransaction(deps, async (trx) => {
-    const before = await lockResource(trx, c, id, spaceId, permission);
+    const before = await lockResource(trx, caller, id, spaceId, permission);
     immutable("id", before.id, body.id);
     immutable("resource_type", before.resource_type, body.resource_type);
     immutable("space_id", before.space_id, body.space_id);
@@ -173,7 +167,7 @@ export function updateResource(
         groupId: body.group_id ?? null,
         groupPath: target?.path ?? null,
       };
-      if (!allows(c.get("principal"), req, false)) {
+      if (!allows(caller.principal, req, false)) {
         throw new AppError("ADMIN_PERMISSION_REQUIRED", "Moving the resource needs reach at the new Group.", {
           permission,
           field: "group_id",
@@ -199,7 +193,7 @@ export function updateResource(
       .where("id", "=", id)
       .execute();
     const after = await getResource(trx, id);
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "resource.updated",
       resource_type: "resource",
       resource_id: id,
@@ -212,9 +206,9 @@ export function updateResource(
 }
 
 /** Archives a resource (idempotent). Archived resources stay readable; checks on them deny. */
-export function archiveResource(deps: Deps, c: Context<AppEnv>, spaceId: string, id: string) {
+export function archiveResource(deps: Deps, caller: Caller, spaceId: string, id: string) {
   return inTransaction(deps, async (trx) => {
-    const before = await lockResource(trx, c, id, spaceId, "resources:manage");
+    const before = await lockResource(trx, caller, id, spaceId, "resources:manage");
     if (before.status === "archived") return before;
     await trx
       .updateTable("resources")
@@ -222,7 +216,7 @@ export function archiveResource(deps: Deps, c: Context<AppEnv>, spaceId: string,
       .where("id", "=", id)
       .execute();
     const after = await getResource(trx, id);
-    await recordMutation(trx, c, {
+    await recordMutation(trx, caller, {
       action: "resource.archived",
       resource_type: "resource",
       resource_id: id,

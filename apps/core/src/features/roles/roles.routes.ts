@@ -1,4 +1,4 @@
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { installCrud } from "../_crud/routes.ts";
 import { getRole, listRoles } from "./roles.repository.ts";
 import { createRoleBody, roleListQuery, updateRoleBody } from "./roles.schemas.ts";

@@ -1,17 +1,23 @@
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { newId } from "../../lib/ids.ts";
-import { type Ctx, immutable, mutate, patchEntity, requireSpace, transition } from "../_crud/crud.ts";
+import { immutable, mutate, patchEntity, requireSpace, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { getRole, type RoleDto } from "./roles.repository.ts";
 import type { createRoleBody, updateRoleBody } from "./roles.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (r: RoleDto) => r.space_id;
 
-export function createRole(deps: Deps, c: Ctx, spaceId: string, body: z.output<typeof createRoleBody>) {
+export function createRole(
+  deps: Deps,
+  caller: Caller,
+  spaceId: string,
+  body: z.output<typeof createRoleBody>,
+) {
   const id = body.id ?? newId("role");
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "role",
     verb: "created",
     write: async (trx) => {
@@ -37,13 +43,13 @@ export function createRole(deps: Deps, c: Ctx, spaceId: string, body: z.output<t
 
 export function updateRole(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { spaceId, id }: Target,
   body: z.output<typeof updateRoleBody>,
 ) {
   const { actor: _actor, id: bodyId, ...patch } = body;
   immutable("id", id, bodyId);
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "roles",
     entity: "role",
     id,
@@ -55,8 +61,8 @@ export function updateRole(
   });
 }
 
-export function disableRole(deps: Deps, c: Ctx, { spaceId, id }: Target) {
-  return transition(deps, c, {
+export function disableRole(deps: Deps, caller: Caller, { spaceId, id }: Target) {
+  return transition(deps, caller, {
     table: "roles",
     entity: "role",
     verb: "disabled",

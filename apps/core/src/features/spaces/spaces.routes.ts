@@ -1,4 +1,4 @@
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { installCrud } from "../_crud/routes.ts";
 import { getSpace, listSpaces } from "./spaces.repository.ts";
 import { createSpaceBody, spaceListQuery, updateSpaceBody } from "./spaces.schemas.ts";

@@ -1,16 +1,17 @@
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
-import { type Ctx, immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
+import { immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { newId } from "../../lib/ids.ts";
 import { getSpace, type SpaceDto } from "./spaces.repository.ts";
 import type { createSpaceBody, updateSpaceBody } from "./spaces.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (s: SpaceDto) => s.id;
 
-export function createSpace(deps: Deps, c: Ctx, body: z.output<typeof createSpaceBody>) {
+export function createSpace(deps: Deps, caller: Caller, body: z.output<typeof createSpaceBody>) {
   const id = body.id ?? newId("space");
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "space",
     verb: "created",
     write: async (trx) => {
@@ -32,10 +33,10 @@ export function createSpace(deps: Deps, c: Ctx, body: z.output<typeof createSpac
   });
 }
 
-export function updateSpace(deps: Deps, c: Ctx, id: string, body: z.output<typeof updateSpaceBody>) {
+export function updateSpace(deps: Deps, caller: Caller, id: string, body: z.output<typeof updateSpaceBody>) {
   const { actor: _actor, id: bodyId, ...patch } = body;
   immutable("id", id, bodyId);
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "spaces",
     entity: "space",
     id,
@@ -46,8 +47,8 @@ export function updateSpace(deps: Deps, c: Ctx, id: string, body: z.output<typeo
   });
 }
 
-export function setSpaceStatus(deps: Deps, c: Ctx, id: string, to: "active" | "disabled") {
-  return transition(deps, c, {
+export function setSpaceStatus(deps: Deps, caller: Caller, id: string, to: "active" | "disabled") {
+  return transition(deps, caller, {
     table: "spaces",
     entity: "space",
     verb: to === "active" ? "restored" : "disabled",

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { adminToken, superAdminToken } from "../../../test/fixtures.ts";
-import { auditRowsFor } from "../_crud/test-helpers.ts";
+import { auditRowsFor } from "../../../test/audit-rows.ts";
+import { apiKeyPrincipal } from "../../../test/principals.ts";
+import { cliCaller } from "../../security/caller.ts";
+import { createSpace, setSpaceStatus } from "./spaces.service.ts";
 
 let t: TestApp;
 let token: string;
@@ -109,5 +112,47 @@ describe("spaces (CR-3)", () => {
     expect(other.status).toBe(403);
     expect(other.body.error.details).toEqual({ permission: "spaces:read" });
     expect((await t.request("GET", "/api/v1/spaces", { token: admin })).status).toBe(403);
+  });
+
+  it("the service runs without an HTTP request: the explicit Caller is what the audit row attributes", async () => {
+    const caller = {
+      principal: apiKeyPrincipal({ apiKeyId: "ak_direct", createdByUserId: "user_root" }),
+      requestId: "req_direct_call",
+      ip: "2001:db8::7",
+      userAgent: "service-test",
+    };
+    const space = await createSpace(t.deps, caller, { id: "space_direct", name: "Direct" });
+    expect(space).toMatchObject({ id: "space_direct", status: "active" });
+    await setSpaceStatus(t.deps, cliCaller(), "space_direct", "disabled");
+    const rows = await t.deps.db
+      .selectFrom("audit_logs")
+      .select([
+        "action",
+        "actor_user_id",
+        "actor_api_key_id",
+        "request_id",
+        "ip_address",
+        "user_agent",
+        "trace",
+      ])
+      .where("resource_id", "=", "space_direct")
+      .orderBy("seq")
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual(["space.created", "space.disabled"]);
+    expect(rows[0]).toMatchObject({
+      actor_user_id: "user_root",
+      actor_api_key_id: "ak_direct",
+      request_id: "req_direct_call",
+      ip_address: "2001:db8::7",
+      user_agent: "service-test",
+    });
+    expect((rows[0].trace as { actor: { credential_type: string } }).actor.credential_type).toBe("api_key");
+    expect(rows[1]).toMatchObject({
+      actor_user_id: null,
+      actor_api_key_id: null,
+      request_id: null,
+      user_agent: "plystractl",
+    });
+    expect((rows[1].trace as { actor: { credential_type: string } }).actor.credential_type).toBe("cli");
   });
 });

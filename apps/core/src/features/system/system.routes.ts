@@ -2,7 +2,7 @@ import { expectedSchemaVersion, migrationStatus } from "@plystra/db";
 import { ok } from "../../http/envelope.ts";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../../http/db-unavailable.ts";
 import { AppError } from "../../http/errors.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 
 const API_VERSION = "v1";
 

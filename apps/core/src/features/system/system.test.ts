@@ -17,6 +17,9 @@ describe("system routes", () => {
     expect(res.body).not.toHaveProperty("meta");
     expect(res.headers.get("x-request-id")).toBe(res.body.request_id);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
   it("ready reports the schema version when migrations are current", async () => {
@@ -67,6 +70,14 @@ describe("system routes", () => {
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(res.headers.get("access-control-max-age")).toBe("600");
+    expect(res.headers.get("access-control-allow-methods")?.split(/,\s*/)).toEqual(
+      expect.arrayContaining(["GET", "POST", "PATCH", "PUT", "DELETE"]),
+    );
+    expect(res.headers.get("access-control-allow-headers")?.split(/,\s*/)).toEqual(
+      expect.arrayContaining(["Authorization", "Content-Type", "X-Request-ID", "X-Plystra-API-Key"]),
+    );
+    expect(res.headers.get("access-control-expose-headers")).toContain("X-Plystra-Trace-ID");
     const other = await t.request("OPTIONS", "/api/v1/health", {
       headers: { origin: "https://evil.example" },
     });

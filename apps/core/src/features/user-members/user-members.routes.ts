@@ -1,5 +1,5 @@
 import { installCrud } from "../_crud/routes.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getUserMember, listUserMembers } from "./user-members.repository.ts";
 import { createUserMemberBody, updateUserMemberBody, userMemberListQuery } from "./user-members.schemas.ts";
 import { createUserMember, revokeUserMember, updateUserMember } from "./user-members.service.ts";

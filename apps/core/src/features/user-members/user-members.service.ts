@@ -3,7 +3,6 @@ import type { Deps } from "../../deps.ts";
 import { AppError } from "../../http/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import {
-  type Ctx,
   type Db,
   immutable,
   mutate,
@@ -17,6 +16,7 @@ import { bodyDetails } from "../_crud/schemas.ts";
 import { findMember } from "../members/members.repository.ts";
 import { findLiveBinding, getUserMember, type UserMemberDto } from "./user-members.repository.ts";
 import type { createUserMemberBody, updateUserMemberBody } from "./user-members.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 const spaceOf = (b: UserMemberDto) => b.space_id;
 
@@ -26,14 +26,14 @@ async function checkLinkedBy(db: Db, spaceId: string, id: string | null | undefi
 
 export function createUserMember(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   spaceId: string,
   body: z.output<typeof createUserMemberBody>,
 ) {
   const id = body.id ?? newId("um");
   const now = deps.now();
   const status = body.status ?? "active";
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "user_member",
     verb: "created",
     write: async (trx) => {
@@ -86,13 +86,13 @@ export function createUserMember(
 /** The binding's User and Member never change; revoked is terminal (create a new binding instead). */
 export function updateUserMember(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { spaceId, id }: Target,
   body: z.output<typeof updateUserMemberBody>,
 ) {
   const { actor: _a, id: bodyId, user_id, member_id, ...patch } = body;
   immutable("id", id, bodyId);
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "user_members",
     entity: "user_member",
     id,
@@ -124,11 +124,11 @@ export function updateUserMember(
 
 export function revokeUserMember(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { spaceId, id }: Target,
   reason: string | null | undefined,
 ) {
-  return transition(deps, c, {
+  return transition(deps, caller, {
     table: "user_members",
     entity: "user_member",
     verb: "revoked",

@@ -1,5 +1,5 @@
 import { installCrud } from "../_crud/routes.ts";
-import type { Feature } from "../index.ts";
+import type { Feature } from "../feature.ts";
 import { getUser, listUsers } from "./users.repository.ts";
 import { createUserBody, updateUserBody, userListQuery } from "./users.schemas.ts";
 import { createUser, setUserStatus, updateUser } from "./users.service.ts";

@@ -7,12 +7,13 @@ import { newId } from "../../lib/ids.ts";
 import { isSuperAdmin } from "../../security/policy.ts";
 import { listLiveGrantsOfUser, liveSuperAdminGrantIds } from "../admin/admin.repository.ts";
 import { assertPasswordPolicy, hashPassword, passwordParams } from "../../security/passwords.ts";
-import { auditSpace, type Ctx, immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
+import { auditSpace, immutable, mutate, patchEntity, transition } from "../_crud/crud.ts";
 import type { Target } from "../_crud/routes.ts";
 import { bodyDetails } from "../_crud/schemas.ts";
 import { revokeUserSessions } from "../auth/auth.repository.ts";
 import { getUser } from "./users.repository.ts";
 import type { createUserBody, updateUserBody } from "./users.schemas.ts";
+import type { Caller } from "../../security/caller.ts";
 
 /** Validates and hashes a new password; `null`/absent means "no password change". */
 async function newPasswordHash(deps: Deps, password: string | null | undefined): Promise<string | null> {
@@ -26,8 +27,8 @@ async function newPasswordHash(deps: Deps, password: string | null | undefined):
  * changed (password, email, status) by itself or by an instance super admin session — otherwise a
  * `users:manage` holder could reset a super admin's password and log in as them.
  */
-async function assertMayManageUser(deps: Deps, c: Ctx, userId: string): Promise<void> {
-  const principal = c.get("principal");
+async function assertMayManageUser(deps: Deps, caller: Caller, userId: string): Promise<void> {
+  const principal = caller.principal;
   const grants = await listLiveGrantsOfUser(deps.db, userId, deps.now());
   if (!grants.some((g) => g.level === "instance_super_admin" || g.level === "instance_admin")) return;
   if (principal?.kind === "session" && principal.userId === userId) return;
@@ -50,11 +51,11 @@ async function assertNotLastSuperAdmin(trx: Transaction<DB>, userId: string, now
   if (live.every((id) => own.has(id))) throw new AppError("LAST_SUPER_ADMIN");
 }
 
-export async function createUser(deps: Deps, c: Ctx, body: z.output<typeof createUserBody>) {
+export async function createUser(deps: Deps, caller: Caller, body: z.output<typeof createUserBody>) {
   const id = body.id ?? newId("user");
   const space = await auditSpace(deps.db, body.audit_space_id);
   const passwordHash = await newPasswordHash(deps, body.password);
-  return mutate(deps, c, {
+  return mutate(deps, caller, {
     entity: "user",
     verb: "created",
     conflict: "USER_CREATE_FAILED",
@@ -80,14 +81,19 @@ export async function createUser(deps: Deps, c: Ctx, body: z.output<typeof creat
 }
 
 /** A password change revokes every session of the user in the same transaction. */
-export async function updateUser(deps: Deps, c: Ctx, { id }: Target, body: z.output<typeof updateUserBody>) {
+export async function updateUser(
+  deps: Deps,
+  caller: Caller,
+  { id }: Target,
+  body: z.output<typeof updateUserBody>,
+) {
   const { actor: _a, id: bodyId, audit_space_id, password, ...patch } = body;
   immutable("id", id, bodyId);
-  await assertMayManageUser(deps, c, id);
+  await assertMayManageUser(deps, caller, id);
   const space = await auditSpace(deps.db, audit_space_id);
   const passwordHash = await newPasswordHash(deps, password);
   const now = deps.now();
-  return patchEntity(deps, c, {
+  return patchEntity(deps, caller, {
     table: "users",
     entity: "user",
     id,
@@ -107,14 +113,14 @@ export async function updateUser(deps: Deps, c: Ctx, { id }: Target, body: z.out
 
 export async function setUserStatus(
   deps: Deps,
-  c: Ctx,
+  caller: Caller,
   { id }: Target,
   to: "active" | "disabled",
   auditSpaceId?: string,
 ) {
-  await assertMayManageUser(deps, c, id);
+  await assertMayManageUser(deps, caller, id);
   const space = await auditSpace(deps.db, auditSpaceId);
-  return transition(deps, c, {
+  return transition(deps, caller, {
     table: "users",
     entity: "user",
     verb: to === "active" ? "restored" : "disabled",

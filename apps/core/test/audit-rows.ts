@@ -1,4 +1,4 @@
-import type { TestApp } from "../../../test/harness.ts";
+import type { TestApp } from "./harness.ts";
 
 /** Audit rows recorded for one entity, oldest first. */
 export function auditRowsFor(t: TestApp, resourceType: string, resourceId: string) {

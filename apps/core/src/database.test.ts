@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lockDataDir } from "./bootstrap.ts";
+import { lockDataDir } from "./database.ts";
 
 describe("embedded data directory lock", () => {
   it("locks, refuses a second live process naming its pid, takes over a dead one's lock, and releases", () => {

@@ -1,6 +1,7 @@
 import type { DB } from "@plystra/db";
 import { type Kysely, sql } from "kysely";
-import { insertAuditRows, mutationTrace } from "../../lib/audit.ts";
+import { recordMutation } from "../../lib/audit.ts";
+import { cliCaller } from "../../security/caller.ts";
 import { listAvailableBindings } from "../actor/actor.repository.ts";
 import { liveSuperAdminGrantIds, toAdminGrantDto } from "./admin.repository.ts";
 
@@ -90,36 +91,20 @@ export async function bootstrapSuperAdmin(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await insertAuditRows(trx, [
+    await recordMutation(
+      trx,
+      cliCaller(),
       {
-        space_id: null,
-        actor_user_id: null,
         action: "admin_grant.created",
         resource_type: "admin_grant",
         resource_id: row.id,
-        decision: "allow",
-        request_id: null,
-        ip_address: null,
-        user_agent: "plystractl",
-        trace: mutationTrace({
-          actor: {
-            credential_type: "cli",
-            user_id: null,
-            member_id: null,
-            user_member_id: null,
-            api_key_id: null,
-            session_id: null,
-          },
-          request_id: null,
-          created_at: now,
-          resource_type: "admin_grant",
-          resource_id: row.id,
-          reason: "Instance super admin bootstrapped from the command line",
-          after: toAdminGrantDto(row),
-          details: { source: "plystractl admin bootstrap-super-admin" },
-        }),
+        space_id: null,
+        reason: "Instance super admin bootstrapped from the command line",
+        after: toAdminGrantDto(row),
+        details: { source: "plystractl admin bootstrap-super-admin" },
       },
-    ]);
+      now,
+    );
     return { status: "created", grantId: row.id, memberId };
   });
 }

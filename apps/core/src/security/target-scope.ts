@@ -1,6 +1,6 @@
 import type { DB } from "@plystra/db";
 import type { Kysely } from "kysely";
-import { validationError } from "../../http/errors.ts";
+import { validationError } from "../http/errors.ts";
 
 export interface TargetScope {
   spaceId: string | null;

@@ -1,8 +1,11 @@
 import { expect } from "vitest";
-import type { TestApp } from "../../../test/harness.ts";
-import { hashPassword, passwordParams } from "../../security/passwords.ts";
+import type { TestApp } from "./harness.ts";
+import { hashPassword, passwordParams } from "../src/security/passwords.ts";
 
-/** Test-only helpers shared by the control-plane feature tests (not a test file itself). */
+/**
+ * Login accounts for tests: Spaces, Groups, bindings and users with a password, logging in, and the
+ * check that no stored secret (password or token hash) ever left the server.
+ */
 
 export const PASSWORD = "correct horse battery staple";
 
