@@ -1,3 +1,4 @@
+import { isPublic, OPERATIONS } from "@plystra/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensureSpace,
@@ -6,7 +7,6 @@ import {
   seedLoginUser,
   trackResponses,
 } from "../src/features/auth/test-support.ts";
-import { ROUTE_TABLE } from "../src/http/route-table.ts";
 import { adminToken, insertGrant, superAdminToken } from "./fixtures.ts";
 import { createTestApp, type TestApp } from "./harness.ts";
 
@@ -34,9 +34,12 @@ const HANDLER_GUARDED = [
   ["POST", "/api/v1/actor/switch-member"],
 ] as const;
 const PROTECTED = [
-  ...ROUTE_TABLE.filter((r) => r.access !== "public").map(
-    (r) => [r.method, r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
-  ),
+  ...Object.values(OPERATIONS)
+    .filter((op) => !isPublic(op.permission))
+    .map(
+      (op) =>
+        [op.method, op.honoPath.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
+    ),
   ...HANDLER_GUARDED,
 ];
 

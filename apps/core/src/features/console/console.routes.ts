@@ -27,8 +27,8 @@ const auditSummary = (r: AuditRow) => ({
 /** `GET /api/v1/console/overview` (instance:read, enforced by the route table). */
 export const consoleFeature: Feature = {
   name: "console",
-  install(app, deps) {
-    app.get("/api/v1/console/overview", async (c) => {
+  install(ops, deps) {
+    ops.handle("getConsoleOverview", async (c) => {
       const [counts, recent] = await Promise.all([countEntities(deps.db), recentAuditLogs(deps.db, RECENT)]);
       return ok(c, { counts, recent_audit_logs: recent.map(auditSummary) });
     });

@@ -17,8 +17,6 @@ import {
 } from "./data-console.schemas.ts";
 import { createDataRow, deleteDataRow, requireDataTable, updateDataRow } from "./data-console.service.ts";
 
-const ROWS = "/api/v1/data/rows/:resource_type";
-
 const tableDto = ({ type_display_name, display_name, ...r }: DataTableRow) => ({
   ...r,
   display_name: display_name ?? type_display_name,
@@ -39,13 +37,13 @@ function withRow<T extends { row: Parameters<typeof resourceDto>[0] }>(result: T
 /** Preview Data Console: resource mappings as tables and resources as rows, writes behind authz checks. */
 export const dataConsoleFeature: Feature = {
   name: "data-console",
-  install(app, deps) {
-    app.get("/api/v1/data/tables", async (c) => {
+  install(ops, deps) {
+    ops.handle("listDataTables", async (c) => {
       enabled(deps);
       const { items, pagination } = await listDataTables(deps.db, parseQuery(c, dataTablesQuery));
       return page(c, items.map(tableDto), pagination);
     });
-    app.get(ROWS, async (c) => {
+    ops.handle("listDataRows", async (c) => {
       enabled(deps);
       const principal = await requirePrincipal(deps, c);
       const q = parseQuery(c, dataRowsQuery);
@@ -57,23 +55,23 @@ export const dataConsoleFeature: Feature = {
       );
       return page(c, p.items.map(resourceDto), p.pagination);
     });
-    app.post(ROWS, async (c) => {
+    ops.handle("createDataRow", async (c) => {
       enabled(deps);
       const body = await parseBody(c, createDataRowBody);
       return created(c, withRow(await createDataRow(deps, c, param(c, "resource_type"), body)));
     });
-    app.get(`${ROWS}/:resource_id`, async (c) => {
+    ops.handle("getDataRow", async (c) => {
       enabled(deps);
       const row = await getResource(deps.db, param(c, "resource_id"), { type: param(c, "resource_type") });
       return ok(c, resourceDto(row));
     });
-    app.patch(`${ROWS}/:resource_id`, async (c) => {
+    ops.handle("updateDataRow", async (c) => {
       enabled(deps);
       const body = await parseBody(c, updateDataRowBody);
       const result = await updateDataRow(deps, c, param(c, "resource_type"), param(c, "resource_id"), body);
       return ok(c, withRow(result));
     });
-    app.delete(`${ROWS}/:resource_id`, async (c) => {
+    ops.handle("deleteDataRow", async (c) => {
       enabled(deps);
       return ok(c, withRow(await deleteDataRow(deps, c, param(c, "resource_type"), param(c, "resource_id"))));
     });

@@ -58,14 +58,13 @@ async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
 /** Protected resource records (the `resources` mirror the check path reads). */
 export const resourcesFeature: Feature = {
   name: "resources",
-  install(app, deps) {
-    const S = "/api/v1/spaces/:space_id/resources";
-    app.get("/api/v1/resources", (c) => list(deps, c));
-    app.post("/api/v1/resources", async (c) => {
+  install(ops, deps) {
+    ops.handle("listResources", (c) => list(deps, c));
+    ops.handle("createResource", async (c) => {
       const body = await parseBody(c, createResourceBody);
       return created(c, resourceDto(await createResource(deps, c, body)));
     });
-    app.get("/api/v1/resources/:resource_type/:resource_id", async (c) =>
+    ops.handle("getResourceByTypeAndID", async (c) =>
       ok(
         c,
         resourceDto(
@@ -73,12 +72,12 @@ export const resourcesFeature: Feature = {
         ),
       ),
     );
-    app.get(S, (c) => list(deps, c, c.req.param("space_id")));
-    app.post(S, async (c) => {
+    ops.handle("listSpaceResources", (c) => list(deps, c, c.req.param("space_id")));
+    ops.handle("createSpaceResource", async (c) => {
       const body = await parseBody(c, createSpaceResourceBody);
       return created(c, resourceDto(await createResource(deps, c, body, c.req.param("space_id"))));
     });
-    app.get(`${S}/:resource_id`, async (c) =>
+    ops.handle("getSpaceResource", async (c) =>
       ok(
         c,
         resourceDto(
@@ -86,14 +85,14 @@ export const resourcesFeature: Feature = {
         ),
       ),
     );
-    app.patch(`${S}/:resource_id`, async (c) => {
+    ops.handle("updateSpaceResource", async (c) => {
       const body = await parseBody(c, updateResourceBody);
       return ok(
         c,
         resourceDto(await updateResource(deps, c, c.req.param("space_id"), c.req.param("resource_id"), body)),
       );
     });
-    app.post(`${S}/:resource_id/archive`, async (c) => {
+    ops.handle("archiveSpaceResource", async (c) => {
       await parseBody(c, updateResourceBody, { optional: true });
       return ok(
         c,
