@@ -7,7 +7,7 @@ import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import type { Feature } from "../index.ts";
 import { type AuditFilter, type AuditRow, getAuditLog, listAuditLogs } from "./audit.repository.ts";
-import { auditListQuery } from "./audit.schemas.ts";
+import { auditListQuery, spaceAuditListQuery } from "./audit.schemas.ts";
 import { getAuditWriter } from "./audit.writer.ts";
 import { reachOf } from "../../security/reach.ts";
 
@@ -35,7 +35,7 @@ function toDto(r: AuditRow) {
 
 async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
   const principal = await requirePrincipal(deps, c);
-  const q = parseQuery(c, auditListQuery);
+  const q = parseQuery(c, pathSpaceId === undefined ? auditListQuery : spaceAuditListQuery);
   const { limit, cursor, ...rest } = q;
   const filter: AuditFilter = { ...rest };
   if (pathSpaceId !== undefined) {

@@ -73,8 +73,8 @@ function mappingDto(type: ResourceTypeRow, r: ResourceMappingRow) {
   };
 }
 
-const typeListQuery = z.object({ ...pageQuery, status: z.enum(["active", "disabled"]).optional() });
-const actionListQuery = z.object(pageQuery);
+export const typeListQuery = z.object({ ...pageQuery, status: z.enum(["active", "disabled"]).optional() });
+export const actionListQuery = z.object(pageQuery);
 
 /** Resource registry: types, their actions and the storage mapping (instance-level, audited). */
 export const registryFeature: Feature = {

@@ -36,16 +36,18 @@ export function resourceDto(r: ResourceRow) {
   };
 }
 
-const listQuery = z.object({
+export const listQuery = z.object({
   ...pageQuery,
   space_id: z.string().min(1).optional(),
   resource_type: z.string().min(1).optional(),
   status: z.enum(["active", "archived", "deleted"]).optional(),
 });
+/** The Space-scoped list's filters: the Space comes from the path, so a `space_id` query is refused. */
+export const spaceListQuery = listQuery.omit({ space_id: true });
 
 async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
   const principal = await requirePrincipal(deps, c);
-  const q = parseQuery(c, listQuery);
+  const q: z.output<typeof listQuery> = parseQuery(c, pathSpaceId === undefined ? listQuery : spaceListQuery);
   if (pathSpaceId !== undefined) await requireSpace(deps.db, pathSpaceId);
   const spaceId = pathSpaceId ?? q.space_id;
   const reach = reachOf(principal, "resources:read");
