@@ -26,5 +26,5 @@ export const auditListQuery = z.object({
   created_at_to: dateTimeField.optional(),
 });
 
-/** The Space-scoped list's filters: the Space comes from the path, so a `space_id` query is refused. */
+/** The Space-scoped list's filters: the Space comes from the path; a `space_id` query is not read. */
 export const spaceAuditListQuery = auditListQuery.omit({ space_id: true });

@@ -42,7 +42,7 @@ export const listQuery = z.object({
   resource_type: z.string().min(1).optional(),
   status: z.enum(["active", "archived", "deleted"]).optional(),
 });
-/** The Space-scoped list's filters: the Space comes from the path, so a `space_id` query is refused. */
+/** The Space-scoped list's filters: the Space comes from the path; a `space_id` query is not read. */
 export const spaceListQuery = listQuery.omit({ space_id: true });
 
 async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
