@@ -24,7 +24,7 @@ export type Principal =
       /**
        * Built from the per-process key cache without reading the key's status: the handler MUST
        * confirm liveness (`confirmKeyLiveness`) before deciding or writing anything. Only set on
-       * routes flagged `deferKeyLiveness` in the route table.
+       * operations flagged `deferKeyLiveness` in the spec's `x-plystra-permission`.
        */
       livenessPending?: boolean;
     };

@@ -24,7 +24,7 @@ const auditSummary = (r: AuditRow) => ({
   created_at: r.created_at,
 });
 
-/** `GET /api/v1/console/overview` (instance:read, enforced by the route table). */
+/** `GET /api/v1/console/overview` (instance:read, from the spec's x-plystra-permission). */
 export const consoleFeature: Feature = {
   name: "console",
   install(ops, deps) {
