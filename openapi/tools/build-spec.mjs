@@ -2511,6 +2511,8 @@ export const document = {
       "- Every response carries `X-Request-ID`; a client-supplied one is echoed.",
       "- Authorization denies are 200 responses with `decision: deny`, never errors.",
       "- Operations marked `x-plystra-preview` (Data Console) are not covered by compatibility guarantees.",
+      "- Each operation's `x-plystra-permission` states the admin permission it needs and where its scope",
+      "  comes from (or that it is public, and why); the server enforces exactly that.",
     ].join("\n"),
     contact: { name: "Plystra maintainers", url: "https://github.com/plystra/plystra/issues" },
     license: { name: "Apache-2.0", identifier: "Apache-2.0" },
