@@ -1180,13 +1180,16 @@ const row = (kind, param) => ({ entity: { kind, param } });
 const inSpaceRow = (kind, param) => ({ ...inSpace, ...row(kind, param) });
 const PROBE = "Probe: answers anyone, without a credential.";
 const ISSUES_CREDENTIALS = "Issues credentials, so the caller has none yet.";
-const SESSION_ONLY = "Session-only: the handler requires a bearer session itself (API keys are not sessions).";
+const SESSION_ONLY =
+  "Session-only: the handler requires a bearer session itself (API keys are not sessions).";
 
 const PERMISSIONS = {
   getHealth: pub(PROBE),
   getReadiness: pub(PROBE),
   getVersion: pub(PROBE),
-  getMetrics: pub("Handler-guarded: the metrics token when one is configured, else a credential holding `metrics:read`."),
+  getMetrics: pub(
+    "Handler-guarded: the metrics token when one is configured, else a credential holding `metrics:read`.",
+  ),
   register: pub(ISSUES_CREDENTIALS),
   login: pub(ISSUES_CREDENTIALS),
   refreshSession: pub(ISSUES_CREDENTIALS),
