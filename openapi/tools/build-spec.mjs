@@ -835,7 +835,7 @@ schemas.ApiResourceMappingMutationRequest = optionalObj(
 );
 const RESOURCE_REQ =
   "id:s{1,200} resource_type:s{1,100} space_id:s{1,} external_id:s{,1000}? display_name:s{,1000}? group_id:s{1,}? " +
-  `owner_member_id:s{1,}? visibility:s{1,50}? status:=active|archived metadata:meta? ${ACTOR}`;
+  `owner_member_id:s{1,}? visibility:s{1,50}? status:=active|archived metadata:meta? ${ACTOR}?`;
 requestPair("Resource", RESOURCE_REQ, ["resource_type", "space_id"]);
 schemas.ApiSpaceResourceCreateRequest = optionalObj(RESOURCE_REQ, {
   required: ["resource_type"],
@@ -1156,6 +1156,150 @@ function envelope(item, list) {
       : obj(`data:@${item} request_id:s`, { ex: { request_id: IDS_EX.request_id } });
   }
   return name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin permission per operation: the `x-plystra-permission` extension (openapi/README.md).
+// The server's route table and permission middleware are generated from it.
+//   { public: reason }              no credential checked before the handler (which may check one)
+//   { key, scope?, deferKeyLiveness? }
+//     key     admin permission key the credential must hold
+//     scope   where the requirement's Space/Group come from (absent: instance-level only):
+//             space: { param } | { query }   the Space id from a path parameter or the query
+//             entity: { kind, param }        a stored row named by a path parameter (its Space/Group)
+//             subtreeList                    Group-level holders in the Space pass; the handler filters
+//             reachList                      without a Space, any holder passes; the handler filters
+//     deferKeyLiveness   an API key's liveness is confirmed by the handler (authz check/explain)
+// ---------------------------------------------------------------------------------------------
+
+const pub = (reason) => ({ public: reason });
+const need = (key, scope) => (scope ? { key, scope } : { key });
+const inSpace = { space: { param: "space_id" } };
+const spaceQuery = { space: { query: "space_id" } };
+const row = (kind, param) => ({ entity: { kind, param } });
+const inSpaceRow = (kind, param) => ({ ...inSpace, ...row(kind, param) });
+const PROBE = "Probe: answers anyone, without a credential.";
+const ISSUES_CREDENTIALS = "Issues credentials, so the caller has none yet.";
+const SESSION_ONLY =
+  "Session-only: the handler requires a bearer session itself (API keys are not sessions).";
+
+const PERMISSIONS = {
+  getHealth: pub(PROBE),
+  getReadiness: pub(PROBE),
+  getVersion: pub(PROBE),
+  getMetrics: pub(
+    "Handler-guarded: the metrics token when one is configured, else a credential holding `metrics:read`.",
+  ),
+  register: pub(ISSUES_CREDENTIALS),
+  login: pub(ISSUES_CREDENTIALS),
+  refreshSession: pub(ISSUES_CREDENTIALS),
+  logout: pub("Idempotent: revokes the session the bearer token or `refresh_token` names, if any."),
+  getAuthMe: pub(SESSION_ONLY),
+  getActorContext: pub(SESSION_ONLY),
+  switchMember: pub(SESSION_ONLY),
+  getConsoleOverview: need("instance:read"),
+  getAdminMe: need("instance:read"),
+  listAdminGrants: need("admin_grants:read"),
+  createAdminGrant: need("admin_grants:manage"),
+  getAdminGrant: need("admin_grants:read", row("admin_grant", "admin_grant_id")),
+  revokeAdminGrant: need("admin_grants:manage", row("admin_grant", "admin_grant_id")),
+  listAPIKeys: need("api_keys:read"),
+  createAPIKey: need("api_keys:create"),
+  getAPIKey: need("api_keys:read"),
+  revokeAPIKey: need("api_keys:revoke"),
+  checkAuthorization: { ...need("authz:check"), deferKeyLiveness: true },
+  explainAuthorization: { ...need("authz:check"), deferKeyLiveness: true },
+  listAuditLogs: need("audit:read", { ...spaceQuery, reachList: true }),
+  getAuditLog: need("audit:read", row("audit_log", "audit_log_id")),
+  listSpaceAuditLogs: need("audit:read", inSpace),
+  getSpaceAuditLog: need("audit:read", inSpaceRow("audit_log", "audit_log_id")),
+  listUsers: need("users:read"),
+  createUser: need("users:manage"),
+  getUser: need("users:read"),
+  updateUser: need("users:manage"),
+  disableUser: need("users:manage"),
+  restoreUser: need("users:manage"),
+  listSpaces: need("spaces:read"),
+  createSpace: need("spaces:manage"),
+  getSpace: need("spaces:read", inSpace),
+  updateSpace: need("spaces:manage", inSpace),
+  disableSpace: need("spaces:manage", inSpace),
+  restoreSpace: need("spaces:manage", inSpace),
+  listGroups: need("groups:read", { ...inSpace, subtreeList: true }),
+  createGroup: need("groups:manage", inSpace),
+  getGroupTree: need("groups:read", { ...inSpace, subtreeList: true }),
+  getGroup: need("groups:read", inSpaceRow("group", "group_id")),
+  updateGroup: need("groups:manage", inSpaceRow("group", "group_id")),
+  disableGroup: need("groups:manage", inSpaceRow("group", "group_id")),
+  getGroupByID: need("groups:read", row("group", "group_id")),
+  listMembers: need("members:read", inSpace),
+  createMember: need("members:manage", inSpace),
+  getMember: need("members:read", inSpaceRow("member", "member_id")),
+  updateMember: need("members:manage", inSpaceRow("member", "member_id")),
+  disableMember: need("members:manage", inSpaceRow("member", "member_id")),
+  getMemberByID: need("members:read", row("member", "member_id")),
+  listUserMembers: need("user_members:read", inSpace),
+  createUserMember: need("user_members:manage", inSpace),
+  getUserMember: need("user_members:read", inSpaceRow("user_member", "user_member_id")),
+  updateUserMember: need("user_members:manage", inSpaceRow("user_member", "user_member_id")),
+  revokeUserMember: need("user_members:manage", inSpaceRow("user_member", "user_member_id")),
+  getUserMemberByID: need("user_members:read", row("user_member", "user_member_id")),
+  listRoles: need("roles:read", inSpace),
+  createRole: need("roles:manage", inSpace),
+  getRole: need("roles:read", inSpaceRow("role", "role_id")),
+  updateRole: need("roles:manage", inSpaceRow("role", "role_id")),
+  disableRole: need("roles:manage", inSpaceRow("role", "role_id")),
+  getRoleByID: need("roles:read", row("role", "role_id")),
+  listMemberRoles: need("roles:read", inSpace),
+  createMemberRole: need("roles:manage", inSpace),
+  getMemberRole: need("roles:read", inSpaceRow("member_role", "member_role_id")),
+  revokeMemberRole: need("roles:manage", inSpaceRow("member_role", "member_role_id")),
+  listMemberRoleGrants: need("roles:read", inSpace),
+  createMemberRoleGrant: need("roles:manage", inSpace),
+  getMemberRoleGrant: need("roles:read", inSpaceRow("member_role", "member_role_id")),
+  revokeMemberRoleGrant: need("roles:manage", inSpaceRow("member_role", "member_role_id")),
+  listSpaceRolePermissions: need("roles:read", inSpace),
+  createSpaceRolePermission: need("roles:manage", inSpace),
+  getSpaceRolePermission: need("roles:read", inSpaceRow("role_permission", "role_permission_id")),
+  deleteSpaceRolePermission: need("roles:manage", inSpaceRow("role_permission", "role_permission_id")),
+  listPermissions: need("permissions:read"),
+  createPermission: need("permissions:manage"),
+  getPermission: need("permissions:read"),
+  updatePermission: need("permissions:manage"),
+  disablePermission: need("permissions:manage"),
+  listRolePermissions: need("permissions:read"),
+  createRolePermission: need("permissions:manage"),
+  getRolePermission: need("permissions:read"),
+  deleteRolePermission: need("permissions:manage"),
+  listResourceTypes: need("registry:read"),
+  upsertResourceType: need("registry:manage"),
+  getResourceType: need("registry:read"),
+  listResourceActions: need("registry:read"),
+  upsertResourceAction: need("registry:manage"),
+  getResourceMapping: need("registry:read"),
+  upsertResourceMapping: need("registry:manage"),
+  updateResourceMapping: need("registry:manage"),
+  replaceResourceMapping: need("registry:manage"),
+  listResources: need("resources:read", { ...spaceQuery, subtreeList: true, reachList: true }),
+  createResource: need("resources:manage"),
+  getResourceByTypeAndID: need("resources:read", row("resource", "resource_id")),
+  listSpaceResources: need("resources:read", { ...inSpace, subtreeList: true }),
+  createSpaceResource: need("resources:manage", inSpace),
+  getSpaceResource: need("resources:read", inSpaceRow("resource", "resource_id")),
+  updateSpaceResource: need("resources:manage", inSpaceRow("resource", "resource_id")),
+  archiveSpaceResource: need("resources:manage", inSpaceRow("resource", "resource_id")),
+  listDataTables: need("data:read", spaceQuery),
+  listDataRows: need("data:read", spaceQuery),
+  createDataRow: need("data:manage"),
+  getDataRow: need("data:read", row("resource", "resource_id")),
+  updateDataRow: need("data:manage", row("resource", "resource_id")),
+  deleteDataRow: need("data:manage", row("resource", "resource_id")),
+};
+
+function permissionOf(id) {
+  const permission = PERMISSIONS[id];
+  if (!permission) throw new Error(`no x-plystra-permission for ${id}: add it to PERMISSIONS`);
+  return permission;
 }
 
 const ops = [];
@@ -2264,6 +2408,7 @@ function buildOperation(o) {
   out.operationId = o.id;
   if (o.preview) out["x-plystra-preview"] = true;
   out.security = SEC[o.auth];
+  out["x-plystra-permission"] = permissionOf(o.id);
 
   const params = [pRef("XRequestId")];
   for (const m of o.p.matchAll(/\{([a-z_]+)\}/g)) {
@@ -2312,6 +2457,9 @@ function buildOperation(o) {
   out.responses = responsesOut;
   return out;
 }
+
+const stalePermissions = Object.keys(PERMISSIONS).filter((id) => !ops.some((o) => o.id === id));
+if (stalePermissions.length > 0) throw new Error(`PERMISSIONS names unknown operations: ${stalePermissions}`);
 
 const paths = {};
 for (const o of ops) {
@@ -2366,6 +2514,8 @@ export const document = {
       "- Every response carries `X-Request-ID`; a client-supplied one is echoed.",
       "- Authorization denies are 200 responses with `decision: deny`, never errors.",
       "- Operations marked `x-plystra-preview` (Data Console) are not covered by compatibility guarantees.",
+      "- Each operation's `x-plystra-permission` states the admin permission it needs and where its scope",
+      "  comes from (or that it is public, and why); the server enforces exactly that.",
     ].join("\n"),
     contact: { name: "Plystra maintainers", url: "https://github.com/plystra/plystra/issues" },
     license: { name: "Apache-2.0", identifier: "Apache-2.0" },

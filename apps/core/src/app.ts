@@ -1,32 +1,39 @@
 import { Hono } from "hono";
 import type { Deps } from "./deps.ts";
+import { documentationRoutes } from "./features/docs/docs.routes.ts";
+import type { Feature } from "./features/feature.ts";
 import { FEATURES } from "./features/index.ts";
 import { accessLog } from "./http/access-log.ts";
 import { setMaxBodyBytes } from "./http/body.ts";
 import { errorHandler, renderError } from "./http/error-handler.ts";
 import { AppError } from "./http/errors.ts";
-import { guard } from "./http/guard.ts";
 import { cors } from "./http/cors.ts";
+import { mountOperations } from "./http/operations.ts";
 import { requestContext } from "./http/request-context.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import type { AppEnv } from "./http/types.ts";
 
 /**
- * Builds the HTTP application: middleware order, then every feature's routes. No handlers here.
+ * Builds the HTTP application: middleware order, then every operation of the contract (its
+ * permission middleware and its feature's handler), then the routes outside the contract. No
+ * handlers here. Throws when the features do not handle exactly the spec's operations.
  *
  * @example
  * const app = createApp(deps);
  * const res = await app.request("/api/v1/health");
  */
-export function createApp(deps: Deps): Hono<AppEnv> {
+export function createApp(deps: Deps, features: readonly Feature[] = FEATURES): Hono<AppEnv> {
   setMaxBodyBytes(deps.config.maxRequestBodyBytes);
   const app = new Hono<AppEnv>();
   app.use("*", requestContext(deps.config));
   app.use("*", securityHeaders());
   app.use("*", accessLog(deps));
   app.use("*", cors(deps.config));
-  app.use("*", guard(deps));
-  for (const feature of FEATURES) feature.install(app, deps);
+  mountOperations(app, deps, (ops) => {
+    for (const feature of features) feature.install(ops, deps);
+  });
+  // The only routes outside the contract: the API reference and the spec it renders.
+  documentationRoutes.install(app, deps);
 
   const patterns = () =>
     app.routes

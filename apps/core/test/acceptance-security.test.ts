@@ -1,6 +1,6 @@
+import { isPublic, OPERATIONS } from "@plystra/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSpace, expectNoSecretsLeaked, login, seedLoginUser, trackResponses } from "./accounts.ts";
-import { ROUTE_TABLE } from "../src/http/route-table.ts";
 import { adminToken, insertGrant, superAdminToken } from "./fixtures.ts";
 import { createTestApp, type TestApp } from "./harness.ts";
 
@@ -28,9 +28,12 @@ const HANDLER_GUARDED = [
   ["POST", "/api/v1/actor/switch-member"],
 ] as const;
 const PROTECTED = [
-  ...ROUTE_TABLE.filter((r) => r.access !== "public").map(
-    (r) => [r.method, r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
-  ),
+  ...Object.values(OPERATIONS)
+    .filter((op) => !isPublic(op.permission))
+    .map(
+      (op) =>
+        [op.method, op.honoPath.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => `x_${name}`)] as const,
+    ),
   ...HANDLER_GUARDED,
 ];
 

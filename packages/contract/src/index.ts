@@ -24,6 +24,15 @@ import { fileURLToPath } from "node:url";
 import type { components, operations, paths } from "./generated/openapi.ts";
 
 export type { components, operations, paths };
+export { OPERATIONS } from "./generated/operations.ts";
+export {
+  type EntityKind,
+  type HttpMethod,
+  isPublic,
+  type OperationPermission,
+  type OperationSpec,
+  type PermissionScope,
+} from "./operations.ts";
 
 /** Every schema in `components.schemas`, by name. */
 export type Schemas = components["schemas"];

@@ -1,12 +1,12 @@
-import type { Hono } from "hono";
 import type { Deps } from "../deps.ts";
-import type { AppEnv } from "../http/types.ts";
+import type { OperationRegistry } from "../http/operations.ts";
 
 /**
- * A feature mounts its routes (and any background services) onto the app. Its own module, so a
+ * A feature registers the handlers of its operations by operationId (method, path and permission
+ * come from the spec) and starts any background services it needs. Its own module, so a
  * feature's routes can name the type without importing the list that imports them.
  */
 export interface Feature {
   name: string;
-  install(app: Hono<AppEnv>, deps: Deps): void;
+  install(ops: OperationRegistry, deps: Deps): void;
 }

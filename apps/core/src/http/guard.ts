@@ -1,29 +1,12 @@
-import type { MiddlewareHandler } from "hono";
+import { isPublic, type OperationSpec } from "@plystra/contract";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.ts";
 import { resolveEntityScope } from "../security/entity-scope.ts";
 import { allows, type Requirement } from "../security/policy.ts";
 import { groupReachPaths } from "../security/reach.ts";
 import { assertKeyLive, authenticate, keyLivenessPending } from "../security/authenticate.ts";
 import { AppError, validationError } from "./errors.ts";
-import { ROUTE_TABLE, type RouteRule } from "./route-table.ts";
 import type { AppEnv } from "./types.ts";
-
-interface CompiledRule {
-  rule: RouteRule;
-  re: RegExp;
-  params: string[];
-}
-
-function compile(rules: RouteRule[]): CompiledRule[] {
-  return rules.map((rule) => {
-    const params: string[] = [];
-    const src = rule.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
-      params.push(name);
-      return "([^/]+)";
-    });
-    return { rule, re: new RegExp(`^${src}$`), params };
-  });
-}
 
 /** Percent-decodes one path segment; malformed encoding (`%ZZ`, a lone `%E2`) is a 400 naming it. */
 export function decodePathParam(name: string, raw: string): string {
@@ -34,52 +17,55 @@ export function decodePathParam(name: string, raw: string): string {
   }
 }
 
-/** Finds the table rule for a request; static segments win over params (`groups/tree`). */
-export function matchRoute(
-  compiled: CompiledRule[],
-  method: string,
-  path: string,
-): { rule: RouteRule; params: Record<string, string> } | null {
-  let best: { rule: RouteRule; params: Record<string, string>; score: number } | null = null;
-  for (const c of compiled) {
-    if (c.rule.method !== method) continue;
-    const m = c.re.exec(path);
-    if (!m) continue;
-    const score = -c.params.length;
-    if (!best || score > best.score) {
-      const params: Record<string, string> = {};
-      c.params.forEach((name, i) => {
-        params[name] = decodePathParam(name, m[i + 1]);
-      });
-      best = { rule: c.rule, params, score };
-    }
-  }
-  return best;
+/**
+ * The operation's path parameters, strictly decoded. Hono's own `c.req.param()` leaves a malformed
+ * escape in place, which would reach the handler as a literal `%ZZ`; we answer 400 instead. Hono has
+ * already matched this operation's path, so each parameter is the request path's segment at the
+ * parameter's position (`c.req.path` keeps `%2F` encoded, so segments split like the template).
+ */
+function pathParamsOf(op: OperationSpec): (c: Context<AppEnv>) => Record<string, string> {
+  const positions = op.honoPath
+    .split("/")
+    .flatMap((segment, index) => (segment.startsWith(":") ? [[segment.slice(1), index] as const] : []));
+  return (c) => {
+    const segments = c.req.path.split("/");
+    const params: Record<string, string> = {};
+    for (const [name, index] of positions) params[name] = decodePathParam(name, segments[index] ?? "");
+    return params;
+  };
 }
 
 /**
- * Authenticates and enforces the route table before any handler runs:
- * no/invalid credential → 401 AUTHENTICATION_REQUIRED; lacking the key at the resolved scope →
- * 403 ADMIN_PERMISSION_REQUIRED with details.permission.
+ * The permission middleware of one operation, built from its `x-plystra-permission` rule and run
+ * before its handler (HEAD requests reach the GET operation, so they pass the GET rule):
+ * malformed path encoding → 400; no/invalid credential → 401 AUTHENTICATION_REQUIRED (before any
+ * request validation); lacking the key at the resolved scope → 403 ADMIN_PERMISSION_REQUIRED with
+ * details.permission.
  */
-export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
-  const compiled = compile(ROUTE_TABLE);
+export function permissionGuard(deps: Deps, op: OperationSpec): MiddlewareHandler<AppEnv> {
+  const params = pathParamsOf(op);
+  const permission = op.permission;
+  if (isPublic(permission)) {
+    return async (c, next) => {
+      c.set("routePattern", op.honoPath);
+      params(c);
+      await next();
+    };
+  }
+  const scope = permission.scope;
+  const deferKeyLiveness = permission.deferKeyLiveness === true;
   return async (c, next) => {
-    // HEAD is served by the GET handler, so it must pass the GET rule.
-    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
-    const found = matchRoute(compiled, method, c.req.path);
-    if (!found) return next();
-    c.set("routePattern", found.rule.path);
-    const access = found.rule.access;
-    if (access === "public") return next();
-    const principal = await authenticate(deps, c, { deferKeyLiveness: found.rule.deferKeyLiveness === true });
+    c.set("routePattern", op.honoPath);
+    const values = params(c);
+    const principal = await authenticate(deps, c, { deferKeyLiveness });
     if (!principal) throw new AppError("AUTHENTICATION_REQUIRED");
-    const req: Requirement = { permission: access.permission };
-    const scope = access.scope;
-    if (scope?.space) req.spaceId = found.params[scope.space];
-    if (scope?.query === "space_id") req.spaceId = c.req.query("space_id") || null;
+    const req: Requirement = { permission: permission.key };
+    if (scope?.space) {
+      req.spaceId =
+        "param" in scope.space ? values[scope.space.param] : c.req.query(scope.space.query) || null;
+    }
     if (scope?.entity) {
-      const stored = await resolveEntityScope(deps, scope.entity.kind, found.params[scope.entity.param]);
+      const stored = await resolveEntityScope(deps, scope.entity.kind, values[scope.entity.param]);
       if (stored) {
         req.spaceId = stored.spaceId;
         req.groupId = stored.groupId;
@@ -94,7 +80,7 @@ export function guard(deps: Deps): MiddlewareHandler<AppEnv> {
       !(scope?.subtreeList && groupReachPaths(principal, req.permission, req.spaceId ?? null).length > 0) &&
       !(scope?.reachList && !req.spaceId && allows(principal, req, true))
     ) {
-      throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: access.permission });
+      throw new AppError("ADMIN_PERMISSION_REQUIRED", undefined, { permission: permission.key });
     }
     await next();
     // A deferred key whose handler ended without reading its liveness (an early 400, say) must not

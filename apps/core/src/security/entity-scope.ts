@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.ts";
-import type { EntityKind } from "../http/route-table.ts";
+import type { EntityKind } from "@plystra/contract";
 
 export interface EntityScope {
   spaceId: string | null;

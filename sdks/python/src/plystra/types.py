@@ -1473,7 +1473,7 @@ class ApiResourceCreateRequest(TypedDict):
     visibility: NotRequired[str | None]
     status: NotRequired[Literal["active", "archived"]]
     metadata: NotRequired[ApiMetadataObject | None]
-    actor: NotRequired[AuthzActorContext]
+    actor: NotRequired[AuthzActorContext | None]
 
 
 class ApiResourceMappingMutationRequest(TypedDict):
@@ -1505,7 +1505,7 @@ class ApiResourceMutationRequest(TypedDict):
     visibility: NotRequired[str | None]
     status: NotRequired[Literal["active", "archived"]]
     metadata: NotRequired[ApiMetadataObject | None]
-    actor: NotRequired[AuthzActorContext]
+    actor: NotRequired[AuthzActorContext | None]
 
 
 class ApiResourceTypeMutationRequest(TypedDict):
@@ -1582,7 +1582,7 @@ class ApiSpaceResourceCreateRequest(TypedDict):
     visibility: NotRequired[str | None]
     status: NotRequired[Literal["active", "archived"]]
     metadata: NotRequired[ApiMetadataObject | None]
-    actor: NotRequired[AuthzActorContext]
+    actor: NotRequired[AuthzActorContext | None]
 
 
 class ApiSwitchMemberRequest(TypedDict):

@@ -1,9 +1,11 @@
-import type { Context, Hono } from "hono";
+import { OPERATIONS, type OperationId } from "@plystra/contract";
+import type { Context } from "hono";
 import type { z } from "zod";
 import type { Deps } from "../../deps.ts";
 import { parseBody, parseQuery } from "../../http/body.ts";
 import { created, ok, page } from "../../http/envelope.ts";
 import { callerOf } from "../../http/caller.ts";
+import type { OperationRegistry } from "../../http/operations.ts";
 import type { AppEnv } from "../../http/types.ts";
 import type { Caller } from "../../security/caller.ts";
 import { type Db, type Page, requireSpace } from "./crud.ts";
@@ -15,12 +17,26 @@ export interface Target {
 }
 
 /**
- * Declarative description of an entity's routes. Handlers stay thin: parse, call, envelope.
- * Nested bases contain `:space_id`; the Space must exist for lists and creates.
+ * The operations of the spec one entity's CRUD serves, by operationId. Paths and permissions come
+ * from the spec; a list whose path has `{space_id}` is nested (the Space must exist for lists and
+ * creates), and the item id is the last path parameter of `get`.
+ */
+export interface CrudOperations {
+  list: OperationId;
+  create: OperationId;
+  get: OperationId;
+  update?: OperationId;
+  /** DELETE `<item>` (soft delete). */
+  remove?: OperationId;
+  /** An extra un-nested GET by id, e.g. `getGroupByID` (`/api/v1/groups/{group_id}`). */
+  getById?: OperationId;
+}
+
+/**
+ * Declarative description of an entity's operations. Handlers stay thin: parse, call, envelope.
  */
 export interface CrudRoutes<Dto, Q extends z.ZodType, C extends z.ZodType, U extends z.ZodType> {
-  base: string;
-  idParam: string;
+  operations: CrudOperations;
   listQuery: Q;
   list: (db: Db, spaceId: string | null, q: z.output<Q>, caller: Caller) => Promise<Page<Dto>>;
   get: (db: Db, target: Target) => Promise<Dto>;
@@ -28,56 +44,66 @@ export interface CrudRoutes<Dto, Q extends z.ZodType, C extends z.ZodType, U ext
   create: (deps: Deps, caller: Caller, spaceId: string | null, body: z.output<C>) => Promise<Dto>;
   updateBody: U;
   update?: (deps: Deps, caller: Caller, target: Target, body: z.output<U>) => Promise<Dto>;
-  /** POST `<item>/<verb>` with an optional body of the update schema. */
-  transitions?: Record<
-    string,
-    (deps: Deps, caller: Caller, target: Target, body: z.output<U> | undefined) => Promise<Dto>
+  /** Status steps by operationId (POST `<item>/<verb>`), with an optional body of the update schema. */
+  transitions?: Partial<
+    Record<
+      OperationId,
+      (deps: Deps, caller: Caller, target: Target, body: z.output<U> | undefined) => Promise<Dto>
+    >
   >;
-  /** DELETE `<item>` (soft delete). */
   remove?: (deps: Deps, caller: Caller, target: Target) => Promise<Dto>;
-  /** Extra un-nested GET-by-id path, e.g. `/api/v1/members/:member_id`. */
-  byIdPath?: string;
 }
 
 type Ctx = Context<AppEnv>;
 
+/** The last path parameter of an operation: the item id of a CRUD item route. */
+function idParamOf(id: OperationId): string {
+  const params: readonly string[] = OPERATIONS[id].pathParams;
+  const last = params.at(-1);
+  if (!last) throw new Error(`${id} has no path parameter to read an item id from`);
+  return last;
+}
+
 export function installCrud<Dto, Q extends z.ZodType, C extends z.ZodType, U extends z.ZodType>(
-  app: Hono<AppEnv>,
+  ops: OperationRegistry,
   deps: Deps,
   r: CrudRoutes<Dto, Q, C, U>,
 ): void {
-  const nested = r.base.includes(":space_id");
+  const o = r.operations;
+  const nested = (OPERATIONS[o.list].pathParams as readonly string[]).includes("space_id");
+  const idParam = idParamOf(o.get);
   const param = (c: Ctx, name: string): string => c.req.param(name) ?? "";
   const space = (c: Ctx) => (nested ? param(c, "space_id") : null);
-  const target = (c: Ctx): Target => ({ spaceId: space(c), id: param(c, r.idParam) });
-  const item = `${r.base}/:${r.idParam}`;
+  const target = (c: Ctx): Target => ({ spaceId: space(c), id: param(c, idParam) });
 
-  app.get(r.base, async (c) => {
+  ops.handle(o.list, async (c) => {
     const q = parseQuery(c, r.listQuery);
     const spaceId = space(c);
     if (spaceId) await requireSpace(deps.db, spaceId);
     const { items, pagination } = await r.list(deps.db, spaceId, q, callerOf(c));
     return page(c, items, pagination);
   });
-  app.post(r.base, async (c) =>
+  ops.handle(o.create, async (c) =>
     created(c, await r.create(deps, callerOf(c), space(c), await parseBody(c, r.createBody))),
   );
-  app.get(item, async (c) => ok(c, await r.get(deps.db, target(c))));
+  ops.handle(o.get, async (c) => ok(c, await r.get(deps.db, target(c))));
   const update = r.update;
-  if (update)
-    app.patch(item, async (c) =>
+  if (o.update && update)
+    ops.handle(o.update, async (c) =>
       ok(c, await update(deps, callerOf(c), target(c), await parseBody(c, r.updateBody))),
     );
-  for (const [verb, run] of Object.entries(r.transitions ?? {})) {
-    app.post(`${item}/${verb}`, async (c) => {
+  for (const [id, run] of Object.entries(r.transitions ?? {})) {
+    if (!run) continue;
+    ops.handle(id as OperationId, async (c) => {
       const body = await parseBody(c, r.updateBody, { optional: true });
       return ok(c, await run(deps, callerOf(c), target(c), body));
     });
   }
   const remove = r.remove;
-  if (remove) app.delete(item, async (c) => ok(c, await remove(deps, callerOf(c), target(c))));
-  if (r.byIdPath) {
-    const idName = r.byIdPath.split(":").pop() as string;
-    app.get(r.byIdPath, async (c) => ok(c, await r.get(deps.db, { spaceId: null, id: param(c, idName) })));
+  if (o.remove && remove)
+    ops.handle(o.remove, async (c) => ok(c, await remove(deps, callerOf(c), target(c))));
+  if (o.getById) {
+    const idName = idParamOf(o.getById);
+    ops.handle(o.getById, async (c) => ok(c, await r.get(deps.db, { spaceId: null, id: param(c, idName) })));
   }
 }

@@ -12,7 +12,7 @@ import {
   toActorRef,
 } from "./actor.repository.ts";
 
-const switchBody = z.strictObject({
+export const switchBody = z.strictObject({
   member_id: z.string({ message: "member_id must be a string" }).trim().min(1).optional(),
   user_member_id: z.string({ message: "user_member_id must be a string" }).trim().min(1).optional(),
 });
@@ -21,7 +21,7 @@ const noMember = () => new AppError("ACTIVE_MEMBER_REQUIRED");
 
 export const actorFeature: Feature = {
   name: "actor",
-  install(app, deps) {
+  install(ops, deps) {
     async function context(
       sessionId: string,
       userId: string,
@@ -42,7 +42,7 @@ export const actorFeature: Feature = {
 
     // Lives with the actor context it shares; unlike /actor/context it answers with a null actor
     // instead of 403 when the user has no live binding.
-    app.get("/api/v1/auth/me", async (c) => {
+    ops.handle("getAuthMe", async (c) => {
       const p = await requireSession(deps, c);
       const [user, session, available] = await Promise.all([
         deps.db
@@ -70,12 +70,12 @@ export const actorFeature: Feature = {
       });
     });
 
-    app.get("/api/v1/actor/context", async (c) => {
+    ops.handle("getActorContext", async (c) => {
       const p = await requireSession(deps, c);
       return ok(c, await context(p.sessionId, p.userId, p.activeUserMemberId));
     });
 
-    app.post("/api/v1/actor/switch-member", async (c) => {
+    ops.handle("switchMember", async (c) => {
       const p = await requireSession(deps, c);
       const body = await parseBody(c, switchBody);
       if (!body.member_id && !body.user_member_id) {

@@ -8,28 +8,28 @@ import { adminMe, createGrant, listVisibleGrants, readGrant, revokeGrant } from 
 
 export const adminFeature: Feature = {
   name: "admin",
-  install(app, deps) {
-    app.get("/api/v1/admin/me", async (c) => ok(c, await adminMe(deps, await requirePrincipal(deps, c))));
+  install(ops, deps) {
+    ops.handle("getAdminMe", async (c) => ok(c, await adminMe(deps, await requirePrincipal(deps, c))));
 
-    app.get("/api/v1/admin/grants", async (c) => {
+    ops.handle("listAdminGrants", async (c) => {
       const p = await requirePrincipal(deps, c);
       const q = parseQuery(c, listGrantsQuery);
       const { items, pagination } = await listVisibleGrants(deps, p, q);
       return page(c, items, pagination);
     });
 
-    app.post("/api/v1/admin/grants", async (c) => {
+    ops.handle("createAdminGrant", async (c) => {
       const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, createGrantBody);
       return created(c, await createGrant(deps, caller, body));
     });
 
-    app.get("/api/v1/admin/grants/:admin_grant_id", async (c) => {
+    ops.handle("getAdminGrant", async (c) => {
       const p = await requirePrincipal(deps, c);
       return ok(c, await readGrant(deps, p, c.req.param("admin_grant_id")));
     });
 
-    app.post("/api/v1/admin/grants/:admin_grant_id/revoke", async (c) => {
+    ops.handle("revokeAdminGrant", async (c) => {
       const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, revokeGrantBody, { optional: true });
       return ok(

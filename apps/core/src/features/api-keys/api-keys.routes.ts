@@ -8,26 +8,26 @@ import { createApiKey, listVisibleApiKeys, readApiKey, revokeApiKey } from "./ap
 
 export const apiKeysFeature: Feature = {
   name: "api-keys",
-  install(app, deps) {
-    app.get("/api/v1/api-keys", async (c) => {
+  install(ops, deps) {
+    ops.handle("listAPIKeys", async (c) => {
       const p = await requirePrincipal(deps, c);
       const q = parseQuery(c, listApiKeysQuery);
       const { items, pagination } = await listVisibleApiKeys(deps, p, q);
       return page(c, items, pagination);
     });
 
-    app.post("/api/v1/api-keys", async (c) => {
+    ops.handle("createAPIKey", async (c) => {
       const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, createApiKeyBody);
       return created(c, await createApiKey(deps, caller, body));
     });
 
-    app.get("/api/v1/api-keys/:api_key_id", async (c) => {
+    ops.handle("getAPIKey", async (c) => {
       const p = await requirePrincipal(deps, c);
       return ok(c, await readApiKey(deps, p, c.req.param("api_key_id")));
     });
 
-    app.post("/api/v1/api-keys/:api_key_id/revoke", async (c) => {
+    ops.handle("revokeAPIKey", async (c) => {
       const caller = await authenticatedCallerOf(deps, c);
       const body = await parseBody(c, revokeBody, { optional: true });
       return ok(c, await revokeApiKey(deps, caller, c.req.param("api_key_id"), body.revoked_reason ?? null));

@@ -7,7 +7,7 @@ import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import type { Feature } from "../feature.ts";
 import { type AuditFilter, type AuditRow, getAuditLog, listAuditLogs } from "./audit.repository.ts";
-import { auditListQuery } from "./audit.schemas.ts";
+import { auditListQuery, spaceAuditListQuery } from "./audit.schemas.ts";
 import { getAuditWriter } from "./audit.writer.ts";
 import { reachOf } from "../../security/reach.ts";
 
@@ -35,7 +35,7 @@ function toDto(r: AuditRow) {
 
 async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
   const principal = await requirePrincipal(deps, c);
-  const q = parseQuery(c, auditListQuery);
+  const q = parseQuery(c, pathSpaceId === undefined ? auditListQuery : spaceAuditListQuery);
   const { limit, cursor, ...rest } = q;
   const filter: AuditFilter = { ...rest };
   if (pathSpaceId !== undefined) {
@@ -62,15 +62,15 @@ async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
 /** Read-only audit log API. There is no route that updates or deletes a row (the DB refuses too). */
 export const auditFeature: Feature = {
   name: "audit",
-  install(app, deps) {
+  install(ops, deps) {
     // Created here so the drain closer is registered even before the first decision.
     getAuditWriter(deps);
-    app.get("/api/v1/audit/logs", (c) => list(deps, c));
-    app.get("/api/v1/audit/logs/:audit_log_id", async (c) =>
+    ops.handle("listAuditLogs", (c) => list(deps, c));
+    ops.handle("getAuditLog", async (c) =>
       ok(c, toDto(await getAuditLog(deps.db, c.req.param("audit_log_id")))),
     );
-    app.get("/api/v1/spaces/:space_id/audit-logs", (c) => list(deps, c, c.req.param("space_id")));
-    app.get("/api/v1/spaces/:space_id/audit-logs/:audit_log_id", async (c) =>
+    ops.handle("listSpaceAuditLogs", (c) => list(deps, c, c.req.param("space_id")));
+    ops.handle("getSpaceAuditLog", async (c) =>
       ok(c, toDto(await getAuditLog(deps.db, c.req.param("audit_log_id"), c.req.param("space_id")))),
     );
   },

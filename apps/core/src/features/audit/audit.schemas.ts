@@ -1,4 +1,4 @@
-import { DENY_CODES } from "@plystra/engine";
+import { DENY_CODES, type DenyCode } from "@plystra/engine";
 import { z } from "zod";
 import { dateTimeField } from "../../http/datetime.ts";
 import { pageQuery } from "../../http/pagination.ts";
@@ -18,8 +18,13 @@ export const auditListQuery = z.object({
   deny_code: z
     .string()
     .refine((v) => (DENY_CODES as readonly string[]).includes(v), "deny_code is not a known deny code")
+    // The refinement above proved it; typed as the spec's enum (a zod enum would word the 400 differently).
+    .transform((v) => v as DenyCode)
     .optional(),
   request_id: id,
   created_at_from: dateTimeField.optional(),
   created_at_to: dateTimeField.optional(),
 });
+
+/** The Space-scoped list's filters: the Space comes from the path; a `space_id` query is not read. */
+export const spaceAuditListQuery = auditListQuery.omit({ space_id: true });

@@ -10,11 +10,11 @@ import { register } from "./registration.service.ts";
 
 export const authFeature: Feature = {
   name: "auth",
-  install(app, deps) {
+  install(ops, deps) {
     // Compute the timing-equalisation hash now rather than during the first unknown-email login.
     warmDummyHash(passwordParams(deps.config)).catch(() => {});
 
-    app.post("/api/v1/auth/login", async (c) => {
+    ops.handle("login", async (c) => {
       const body = await parseBody(c, loginBody);
       const data = await login(deps, {
         email: body.email,
@@ -25,12 +25,12 @@ export const authFeature: Feature = {
       return ok(c, data);
     });
 
-    app.post("/api/v1/auth/refresh", async (c) => {
+    ops.handle("refreshSession", async (c) => {
       const body = await parseBody(c, refreshBody);
       return ok(c, await refresh(deps, body.refresh_token));
     });
 
-    app.post("/api/v1/auth/logout", async (c) => {
+    ops.handle("logout", async (c) => {
       const body = await parseBody(c, logoutBody, { optional: true });
       const tokens: string[] = [];
       const cred = presentedCredential(c);
@@ -39,7 +39,7 @@ export const authFeature: Feature = {
       return ok(c, await logout(deps, tokens));
     });
 
-    app.post("/api/v1/auth/register", async (c) => {
+    ops.handle("register", async (c) => {
       const body = await parseBody(c, registerBody);
       return created(c, await register(deps, callerOf(c), body));
     });

@@ -26,8 +26,8 @@ async function handle(deps: Deps, c: Context<AppEnv>, explainRoute: boolean) {
 /** `POST /api/v1/authz/check` (compact decision) and `/authz/explain` (full decision). */
 export const authzFeature: Feature = {
   name: "authz",
-  install(app, deps) {
-    app.post("/api/v1/authz/check", (c) => handle(deps, c, false));
-    app.post("/api/v1/authz/explain", (c) => handle(deps, c, true));
+  install(ops, deps) {
+    ops.handle("checkAuthorization", (c) => handle(deps, c, false));
+    ops.handle("explainAuthorization", (c) => handle(deps, c, true));
   },
 };

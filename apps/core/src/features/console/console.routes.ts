@@ -24,11 +24,11 @@ const auditSummary = (r: AuditRow) => ({
   created_at: r.created_at,
 });
 
-/** `GET /api/v1/console/overview` (instance:read, enforced by the route table). */
+/** `GET /api/v1/console/overview` (instance:read, from the spec's x-plystra-permission). */
 export const consoleFeature: Feature = {
   name: "console",
-  install(app, deps) {
-    app.get("/api/v1/console/overview", async (c) => {
+  install(ops, deps) {
+    ops.handle("getConsoleOverview", async (c) => {
       const [counts, recent] = await Promise.all([countEntities(deps.db), recentAuditLogs(deps.db, RECENT)]);
       return ok(c, { counts, recent_audit_logs: recent.map(auditSummary) });
     });

@@ -27,8 +27,6 @@ import {
   updateDataRow,
 } from "./data-console.service.ts";
 
-const ROWS = "/api/v1/data/rows/:resource_type";
-
 const tableDto = ({ type_display_name, display_name, ...r }: DataTableRow) => ({
   ...r,
   display_name: display_name ?? type_display_name,
@@ -63,13 +61,13 @@ function withRow<
 /** Preview Data Console: resource mappings as tables and resources as rows, writes behind authz checks. */
 export const dataConsoleFeature: Feature = {
   name: "data-console",
-  install(app, deps) {
-    app.get("/api/v1/data/tables", async (c) => {
+  install(ops, deps) {
+    ops.handle("listDataTables", async (c) => {
       enabled(deps);
       const { items, pagination } = await listDataTables(deps.db, parseQuery(c, dataTablesQuery));
       return page(c, items.map(tableDto), pagination);
     });
-    app.get(ROWS, async (c) => {
+    ops.handle("listDataRows", async (c) => {
       enabled(deps);
       const principal = await requirePrincipal(deps, c);
       const q = parseQuery(c, dataRowsQuery);
@@ -81,18 +79,18 @@ export const dataConsoleFeature: Feature = {
       );
       return page(c, p.items.map(resourceDto), p.pagination);
     });
-    app.post(ROWS, async (c) => {
+    ops.handle("createDataRow", async (c) => {
       enabled(deps);
       const body = await parseBody(c, createDataRowBody);
       const result = await createDataRow(deps, await writer(deps, c), param(c, "resource_type"), body);
       return created(c, withRow(c, result));
     });
-    app.get(`${ROWS}/:resource_id`, async (c) => {
+    ops.handle("getDataRow", async (c) => {
       enabled(deps);
       const row = await getResource(deps.db, param(c, "resource_id"), { type: param(c, "resource_type") });
       return ok(c, resourceDto(row));
     });
-    app.patch(`${ROWS}/:resource_id`, async (c) => {
+    ops.handle("updateDataRow", async (c) => {
       enabled(deps);
       const body = await parseBody(c, updateDataRowBody);
       const caller = await writer(deps, c);
@@ -105,7 +103,7 @@ export const dataConsoleFeature: Feature = {
       );
       return ok(c, withRow(c, result));
     });
-    app.delete(`${ROWS}/:resource_id`, async (c) => {
+    ops.handle("deleteDataRow", async (c) => {
       enabled(deps);
       const caller = await writer(deps, c);
       return ok(

@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SPEC_DOCUMENT, specYaml } from "@plystra/contract";
-import type { Context } from "hono";
+import type { Context, Hono } from "hono";
+import type { Deps } from "../../deps.ts";
 import { ok } from "../../http/envelope.ts";
 import { AppError } from "../../http/errors.ts";
 import type { AppEnv } from "../../http/types.ts";
-import type { Feature } from "../feature.ts";
 
 /**
  * Routes that describe the API rather than belong to it: the contract itself, the interactive
@@ -92,9 +92,12 @@ const INIT = `Scalar.createApiReference("#app", ${JSON.stringify({
 })});
 `;
 
-export const docsFeature: Feature = {
-  name: "docs",
-  install(app, deps) {
+/**
+ * The {@link DOCUMENTATION_ROUTES}, the only routes outside the contract: app.ts installs them
+ * once, by name, after the contract's operations.
+ */
+export const documentationRoutes = {
+  install(app: Hono<AppEnv>, deps: Deps): void {
     const enabled = deps.config.apiDocsEnabled;
     const disabled = () =>
       new AppError(

@@ -8,13 +8,10 @@ import { getGroup, listGroups, listGroupTree } from "./groups.repository.ts";
 import { createGroupBody, groupListQuery, groupTreeQuery, updateGroupBody } from "./groups.schemas.ts";
 import { createGroup, disableGroup, updateGroup, visibleSubtrees } from "./groups.service.ts";
 
-const BASE = "/api/v1/spaces/:space_id/groups";
-
 export const groupsFeature: Feature = {
   name: "groups",
-  install(app, deps) {
-    // Registered before `/:group_id` so the static segment wins.
-    app.get(`${BASE}/tree`, async (c) => {
+  install(ops, deps) {
+    ops.handle("getGroupTree", async (c) => {
       const spaceId = c.req.param("space_id") ?? "";
       const q = parseQuery(c, groupTreeQuery);
       await requireSpace(deps.db, spaceId);
@@ -26,10 +23,14 @@ export const groupsFeature: Feature = {
       );
       return page(c, items, pagination);
     });
-    installCrud(app, deps, {
-      base: BASE,
-      idParam: "group_id",
-      byIdPath: "/api/v1/groups/:group_id",
+    installCrud(ops, deps, {
+      operations: {
+        list: "listGroups",
+        create: "createGroup",
+        get: "getGroup",
+        update: "updateGroup",
+        getById: "getGroupByID",
+      },
       listQuery: groupListQuery,
       list: (db, spaceId, q, c) =>
         listGroups(db, spaceId as string, q, visibleSubtrees(c, spaceId as string)),
@@ -38,7 +39,7 @@ export const groupsFeature: Feature = {
       create: (deps, c, spaceId, body) => createGroup(deps, c, spaceId as string, body),
       updateBody: updateGroupBody,
       update: updateGroup,
-      transitions: { disable: (deps, c, t) => disableGroup(deps, c, t) },
+      transitions: { disableGroup: (deps, c, t) => disableGroup(deps, c, t) },
     });
   },
 };

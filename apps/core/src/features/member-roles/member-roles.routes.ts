@@ -5,22 +5,29 @@ import { createMemberRoleBody, memberRoleListQuery, memberRoleMutationBody } fro
 import { createMemberRole, revokeMemberRole } from "./member-roles.service.ts";
 
 /** Upstream serves the same routes under `member-roles` and the alias `member-role-grants`. */
-const SEGMENTS = ["member-roles", "member-role-grants"] as const;
+const ALIASES = [
+  { list: "listMemberRoles", create: "createMemberRole", get: "getMemberRole", revoke: "revokeMemberRole" },
+  {
+    list: "listMemberRoleGrants",
+    create: "createMemberRoleGrant",
+    get: "getMemberRoleGrant",
+    revoke: "revokeMemberRoleGrant",
+  },
+] as const;
 
 export const memberRolesFeature: Feature = {
   name: "member-roles",
-  install(app, deps) {
-    for (const segment of SEGMENTS) {
-      installCrud(app, deps, {
-        base: `/api/v1/spaces/:space_id/${segment}`,
-        idParam: "member_role_id",
+  install(ops, deps) {
+    for (const { revoke, ...operations } of ALIASES) {
+      installCrud(ops, deps, {
+        operations,
         listQuery: memberRoleListQuery,
         list: (db, spaceId, q) => listMemberRoles(db, spaceId as string, q),
         get: (db, t) => getMemberRole(db, t.id, t.spaceId),
         createBody: createMemberRoleBody,
         create: (deps, c, spaceId, body) => createMemberRole(deps, c, spaceId as string, body),
         updateBody: memberRoleMutationBody,
-        transitions: { revoke: (deps, c, t) => revokeMemberRole(deps, c, t) },
+        transitions: { [revoke]: revokeMemberRole },
       });
     }
   },

@@ -6,11 +6,15 @@ import { createMember, disableMember, updateMember } from "./members.service.ts"
 
 export const membersFeature: Feature = {
   name: "members",
-  install(app, deps) {
-    installCrud(app, deps, {
-      base: "/api/v1/spaces/:space_id/members",
-      idParam: "member_id",
-      byIdPath: "/api/v1/members/:member_id",
+  install(ops, deps) {
+    installCrud(ops, deps, {
+      operations: {
+        list: "listMembers",
+        create: "createMember",
+        get: "getMember",
+        update: "updateMember",
+        getById: "getMemberByID",
+      },
       listQuery: memberListQuery,
       list: (db, spaceId, q) => listMembers(db, spaceId as string, q),
       get: (db, t) => getMember(db, t.id, t.spaceId),
@@ -18,7 +22,7 @@ export const membersFeature: Feature = {
       create: (deps, c, spaceId, body) => createMember(deps, c, spaceId as string, body),
       updateBody: updateMemberBody,
       update: updateMember,
-      transitions: { disable: (deps, c, t) => disableMember(deps, c, t) },
+      transitions: { disableMember: (deps, c, t) => disableMember(deps, c, t) },
     });
   },
 };

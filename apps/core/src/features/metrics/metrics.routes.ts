@@ -19,12 +19,12 @@ function presentedMetricsTokens(c: Context<AppEnv>): string[] {
 
 export const metricsFeature: Feature = {
   name: "metrics",
-  install(app, deps) {
+  install(ops, deps) {
     /**
      * Off by default (404 FEATURE_DISABLED). With a metrics token configured, that token is the
      * only way in; without one, any session or API key holding `metrics:read` is accepted.
      */
-    app.get("/metrics", async (c) => {
+    ops.handle("getMetrics", async (c) => {
       if (!deps.config.metricsEnabled) throw new AppError("FEATURE_DISABLED", "Metrics are disabled.");
       const token = deps.config.metricsToken;
       let authorised = false;

@@ -13,10 +13,14 @@ import { createRolePermission, deleteRolePermission } from "./role-permissions.s
 
 export const permissionsFeature: Feature = {
   name: "permissions",
-  install(app, deps) {
-    installCrud(app, deps, {
-      base: "/api/v1/permissions",
-      idParam: "permission_id",
+  install(ops, deps) {
+    installCrud(ops, deps, {
+      operations: {
+        list: "listPermissions",
+        create: "createPermission",
+        get: "getPermission",
+        update: "updatePermission",
+      },
       listQuery: permissionListQuery,
       list: (db, _space, q) => listPermissions(db, q),
       get: (db, t) => getPermission(db, t.id),
@@ -24,25 +28,36 @@ export const permissionsFeature: Feature = {
       create: (deps, c, _space, body) => createPermission(deps, c, body),
       updateBody: updatePermissionBody,
       update: updatePermission,
-      transitions: { disable: (deps, c, t, body) => disablePermission(deps, c, t, body?.audit_space_id) },
+      transitions: {
+        disablePermission: (deps, c, t, body) => disablePermission(deps, c, t, body?.audit_space_id),
+      },
     });
     const rolePermissions = {
-      idParam: "role_permission_id",
       createBody: createRolePermissionBody,
       create: createRolePermission,
       updateBody: createRolePermissionBody,
       remove: deleteRolePermission,
     };
-    installCrud(app, deps, {
+    installCrud(ops, deps, {
       ...rolePermissions,
-      base: "/api/v1/role-permissions",
+      operations: {
+        list: "listRolePermissions",
+        create: "createRolePermission",
+        get: "getRolePermission",
+        remove: "deleteRolePermission",
+      },
       listQuery: rolePermissionListQuery,
       list: (db, _space, q) => listRolePermissions(db, q),
       get: (db, t) => getRolePermission(db, t.id),
     });
-    installCrud(app, deps, {
+    installCrud(ops, deps, {
       ...rolePermissions,
-      base: "/api/v1/spaces/:space_id/role-permissions",
+      operations: {
+        list: "listSpaceRolePermissions",
+        create: "createSpaceRolePermission",
+        get: "getSpaceRolePermission",
+        remove: "deleteSpaceRolePermission",
+      },
       listQuery: spaceRolePermissionListQuery,
       list: (db, spaceId, q) => listRolePermissions(db, { ...q, space_id: spaceId as string }),
       get: (db, t) => getRolePermission(db, t.id, t.spaceId),

@@ -74,16 +74,14 @@ function mappingDto(type: ResourceTypeRow, r: ResourceMappingRow) {
   };
 }
 
-const typeListQuery = z.object({ ...pageQuery, status: z.enum(["active", "disabled"]).optional() });
-const actionListQuery = z.object(pageQuery);
+export const typeListQuery = z.object({ ...pageQuery, status: z.enum(["active", "disabled"]).optional() });
+export const actionListQuery = z.object(pageQuery);
 
 /** Resource registry: types, their actions and the storage mapping (instance-level, audited). */
 export const registryFeature: Feature = {
   name: "registry",
-  install(app, deps) {
-    const T = "/api/v1/resource-types";
-
-    app.get(T, async (c) => {
+  install(ops, deps) {
+    ops.handle("listResourceTypes", async (c) => {
       const q = parseQuery(c, typeListQuery);
       const p = await keysetPage("resource_types", q, (afterId, take) =>
         listResourceTypes(deps.db, { status: q.status, afterId, take }),
@@ -91,16 +89,16 @@ export const registryFeature: Feature = {
       return page(c, p.items.map(typeDto), p.pagination);
     });
 
-    app.post(T, async (c) => {
+    ops.handle("upsertResourceType", async (c) => {
       const body = await parseBody(c, resourceTypeBody);
       return created(c, typeDto(await upsertResourceType(deps, callerOf(c), body)));
     });
 
-    app.get(`${T}/:resource_type`, async (c) =>
+    ops.handle("getResourceType", async (c) =>
       ok(c, typeDto(await getResourceType(deps.db, c.req.param("resource_type")))),
     );
 
-    app.get(`${T}/:resource_type/actions`, async (c) => {
+    ops.handle("listResourceActions", async (c) => {
       const type = await getResourceType(deps.db, c.req.param("resource_type"));
       const q = parseQuery(c, actionListQuery);
       const p = await keysetPage(`resource_actions:${type.id}`, q, (afterId, take) =>
@@ -113,7 +111,7 @@ export const registryFeature: Feature = {
       );
     });
 
-    app.post(`${T}/:resource_type/actions`, async (c) => {
+    ops.handle("upsertResourceAction", async (c) => {
       const body = await parseBody(c, resourceActionBody);
       const { type, action } = await upsertResourceAction(
         deps,
@@ -124,7 +122,7 @@ export const registryFeature: Feature = {
       return created(c, actionDto(type.key, action));
     });
 
-    app.get(`${T}/:resource_type/mapping`, async (c) => {
+    ops.handle("getResourceMapping", async (c) => {
       const type = await getResourceType(deps.db, c.req.param("resource_type"));
       const mapping = await findResourceMapping(deps.db, type.id);
       if (!mapping) throw new AppError("RESOURCE_MAPPING_NOT_FOUND", undefined, { resource_type: type.key });
@@ -142,8 +140,8 @@ export const registryFeature: Feature = {
       );
       return mode === "upsert" ? created(c, mappingDto(type, mapping)) : ok(c, mappingDto(type, mapping));
     };
-    app.post(`${T}/:resource_type/mapping`, write("upsert"));
-    app.put(`${T}/:resource_type/mapping`, write("replace"));
-    app.patch(`${T}/:resource_type/mapping`, write("update"));
+    ops.handle("upsertResourceMapping", write("upsert"));
+    ops.handle("replaceResourceMapping", write("replace"));
+    ops.handle("updateResourceMapping", write("update"));
   },
 };

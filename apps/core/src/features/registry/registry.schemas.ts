@@ -27,9 +27,9 @@ export const resourceActionBody = z.strictObject({
 });
 
 // Only the built-in `resources` table is supported, so every field must name one of its columns.
-const column = (field: string, value: string) =>
+const column = <V extends string>(field: string, value: V) =>
   z.literal(value, { message: `${field} must be "${value}" for the internal resources table` });
-const optionalColumn = (field: string, value: string) => column(field, value).nullish();
+const optionalColumn = <V extends string>(field: string, value: V) => column(field, value).nullish();
 
 export const resourceMappingBody = z.strictObject({
   id: z.string().min(1).max(200).optional(),

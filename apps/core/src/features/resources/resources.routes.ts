@@ -37,16 +37,18 @@ export function resourceDto(r: ResourceRow) {
   };
 }
 
-const listQuery = z.object({
+export const listQuery = z.object({
   ...pageQuery,
   space_id: z.string().min(1).optional(),
   resource_type: z.string().min(1).optional(),
   status: z.enum(["active", "archived", "deleted"]).optional(),
 });
+/** The Space-scoped list's filters: the Space comes from the path; a `space_id` query is not read. */
+export const spaceListQuery = listQuery.omit({ space_id: true });
 
 async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
   const principal = await requirePrincipal(deps, c);
-  const q = parseQuery(c, listQuery);
+  const q: z.output<typeof listQuery> = parseQuery(c, pathSpaceId === undefined ? listQuery : spaceListQuery);
   if (pathSpaceId !== undefined) await requireSpace(deps.db, pathSpaceId);
   const spaceId = pathSpaceId ?? q.space_id;
   const reach = reachOf(principal, "resources:read");
@@ -59,14 +61,13 @@ async function list(deps: Deps, c: Context<AppEnv>, pathSpaceId?: string) {
 /** Protected resource records (the `resources` mirror the check path reads). */
 export const resourcesFeature: Feature = {
   name: "resources",
-  install(app, deps) {
-    const S = "/api/v1/spaces/:space_id/resources";
-    app.get("/api/v1/resources", (c) => list(deps, c));
-    app.post("/api/v1/resources", async (c) => {
+  install(ops, deps) {
+    ops.handle("listResources", (c) => list(deps, c));
+    ops.handle("createResource", async (c) => {
       const body = await parseBody(c, createResourceBody);
       return created(c, resourceDto(await createResource(deps, callerOf(c), body)));
     });
-    app.get("/api/v1/resources/:resource_type/:resource_id", async (c) =>
+    ops.handle("getResourceByTypeAndID", async (c) =>
       ok(
         c,
         resourceDto(
@@ -74,12 +75,12 @@ export const resourcesFeature: Feature = {
         ),
       ),
     );
-    app.get(S, (c) => list(deps, c, c.req.param("space_id")));
-    app.post(S, async (c) => {
+    ops.handle("listSpaceResources", (c) => list(deps, c, c.req.param("space_id")));
+    ops.handle("createSpaceResource", async (c) => {
       const body = await parseBody(c, createSpaceResourceBody);
       return created(c, resourceDto(await createResource(deps, callerOf(c), body, c.req.param("space_id"))));
     });
-    app.get(`${S}/:resource_id`, async (c) =>
+    ops.handle("getSpaceResource", async (c) =>
       ok(
         c,
         resourceDto(
@@ -87,7 +88,7 @@ export const resourcesFeature: Feature = {
         ),
       ),
     );
-    app.patch(`${S}/:resource_id`, async (c) => {
+    ops.handle("updateSpaceResource", async (c) => {
       const body = await parseBody(c, updateResourceBody);
       return ok(
         c,
@@ -96,7 +97,7 @@ export const resourcesFeature: Feature = {
         ),
       );
     });
-    app.post(`${S}/:resource_id/archive`, async (c) => {
+    ops.handle("archiveSpaceResource", async (c) => {
       await parseBody(c, updateResourceBody, { optional: true });
       return ok(
         c,

@@ -6,11 +6,15 @@ import { createRole, disableRole, updateRole } from "./roles.service.ts";
 
 export const rolesFeature: Feature = {
   name: "roles",
-  install(app, deps) {
-    installCrud(app, deps, {
-      base: "/api/v1/spaces/:space_id/roles",
-      idParam: "role_id",
-      byIdPath: "/api/v1/roles/:role_id",
+  install(ops, deps) {
+    installCrud(ops, deps, {
+      operations: {
+        list: "listRoles",
+        create: "createRole",
+        get: "getRole",
+        update: "updateRole",
+        getById: "getRoleByID",
+      },
       listQuery: roleListQuery,
       list: (db, spaceId, q) => listRoles(db, spaceId as string, q),
       get: (db, t) => getRole(db, t.id, t.spaceId),
@@ -18,7 +22,7 @@ export const rolesFeature: Feature = {
       create: (deps, c, spaceId, body) => createRole(deps, c, spaceId as string, body),
       updateBody: updateRoleBody,
       update: updateRole,
-      transitions: { disable: (deps, c, t) => disableRole(deps, c, t) },
+      transitions: { disableRole: (deps, c, t) => disableRole(deps, c, t) },
     });
   },
 };

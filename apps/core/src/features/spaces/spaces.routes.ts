@@ -6,10 +6,9 @@ import { createSpace, setSpaceStatus, updateSpace } from "./spaces.service.ts";
 
 export const spacesFeature: Feature = {
   name: "spaces",
-  install(app, deps) {
-    installCrud(app, deps, {
-      base: "/api/v1/spaces",
-      idParam: "space_id",
+  install(ops, deps) {
+    installCrud(ops, deps, {
+      operations: { list: "listSpaces", create: "createSpace", get: "getSpace", update: "updateSpace" },
       listQuery: spaceListQuery,
       list: (db, _space, q) => listSpaces(db, q),
       get: (db, t) => getSpace(db, t.id),
@@ -18,8 +17,8 @@ export const spacesFeature: Feature = {
       updateBody: updateSpaceBody,
       update: (deps, c, t, body) => updateSpace(deps, c, t.id, body),
       transitions: {
-        disable: (deps, c, t) => setSpaceStatus(deps, c, t.id, "disabled"),
-        restore: (deps, c, t) => setSpaceStatus(deps, c, t.id, "active"),
+        disableSpace: (deps, c, t) => setSpaceStatus(deps, c, t.id, "disabled"),
+        restoreSpace: (deps, c, t) => setSpaceStatus(deps, c, t.id, "active"),
       },
     });
   },

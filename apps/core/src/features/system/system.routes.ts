@@ -8,7 +8,7 @@ const API_VERSION = "v1";
 
 export const systemFeature: Feature = {
   name: "system",
-  install(app, deps) {
+  install(ops, deps) {
     const expected = expectedSchemaVersion();
 
     async function schemaState() {
@@ -20,9 +20,9 @@ export const systemFeature: Feature = {
       };
     }
 
-    app.get("/api/v1/health", (c) => ok(c, { status: "ok" }));
+    ops.handle("getHealth", (c) => ok(c, { status: "ok" }));
 
-    app.get("/api/v1/ready", async (c) => {
+    ops.handle("getReadiness", async (c) => {
       let state: Awaited<ReturnType<typeof schemaState>>;
       try {
         state = await schemaState();
@@ -52,7 +52,7 @@ export const systemFeature: Feature = {
       });
     });
 
-    app.get("/api/v1/version", async (c) => {
+    ops.handle("getVersion", async (c) => {
       let schemaVersion: string | null = null;
       try {
         schemaVersion = (await schemaState()).schema_version;

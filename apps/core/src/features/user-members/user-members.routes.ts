@@ -6,11 +6,15 @@ import { createUserMember, revokeUserMember, updateUserMember } from "./user-mem
 
 export const userMembersFeature: Feature = {
   name: "user-members",
-  install(app, deps) {
-    installCrud(app, deps, {
-      base: "/api/v1/spaces/:space_id/user-members",
-      idParam: "user_member_id",
-      byIdPath: "/api/v1/user-members/:user_member_id",
+  install(ops, deps) {
+    installCrud(ops, deps, {
+      operations: {
+        list: "listUserMembers",
+        create: "createUserMember",
+        get: "getUserMember",
+        update: "updateUserMember",
+        getById: "getUserMemberByID",
+      },
       listQuery: userMemberListQuery,
       list: (db, spaceId, q) => listUserMembers(db, spaceId as string, q),
       get: (db, t) => getUserMember(db, t.id, t.spaceId),
@@ -18,7 +22,9 @@ export const userMembersFeature: Feature = {
       create: (deps, c, spaceId, body) => createUserMember(deps, c, spaceId as string, body),
       updateBody: updateUserMemberBody,
       update: updateUserMember,
-      transitions: { revoke: (deps, c, t, body) => revokeUserMember(deps, c, t, body?.revoked_reason) },
+      transitions: {
+        revokeUserMember: (deps, c, t, body) => revokeUserMember(deps, c, t, body?.revoked_reason),
+      },
     });
   },
 };

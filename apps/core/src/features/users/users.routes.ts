@@ -6,10 +6,9 @@ import { createUser, setUserStatus, updateUser } from "./users.service.ts";
 
 export const usersFeature: Feature = {
   name: "users",
-  install(app, deps) {
-    installCrud(app, deps, {
-      base: "/api/v1/users",
-      idParam: "user_id",
+  install(ops, deps) {
+    installCrud(ops, deps, {
+      operations: { list: "listUsers", create: "createUser", get: "getUser", update: "updateUser" },
       listQuery: userListQuery,
       list: (db, _space, q) => listUsers(db, q),
       get: (db, t) => getUser(db, t.id),
@@ -18,8 +17,8 @@ export const usersFeature: Feature = {
       updateBody: updateUserBody,
       update: updateUser,
       transitions: {
-        disable: (deps, c, t, body) => setUserStatus(deps, c, t, "disabled", body?.audit_space_id),
-        restore: (deps, c, t, body) => setUserStatus(deps, c, t, "active", body?.audit_space_id),
+        disableUser: (deps, c, t, body) => setUserStatus(deps, c, t, "disabled", body?.audit_space_id),
+        restoreUser: (deps, c, t, body) => setUserStatus(deps, c, t, "active", body?.audit_space_id),
       },
     });
   },
