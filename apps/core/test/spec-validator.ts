@@ -4,6 +4,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { inject } from "vitest";
 import { parse } from "yaml";
+import { DOCUMENTATION_ROUTES } from "../src/features/docs/docs.routes.ts";
 
 /**
  * Validates every JSON response seen by the HTTP tests against the OpenAPI contract: the schema of
@@ -103,6 +104,8 @@ export function findOperation(method: string, path: string): Operation | undefin
     .sort((a, b) => b.statics - a.statics)[0];
 }
 
+const ERROR_ENVELOPE = "spec#/components/schemas/ApiOpenAPIErrorEnvelope";
+
 const validators = new Map<string, (v: unknown) => boolean>();
 
 export function checkResponseAgainstSpec(
@@ -111,10 +114,24 @@ export function checkResponseAgainstSpec(
   res: { status: number; body: unknown; headers?: Headers },
 ): void {
   const isJson = (res.headers?.get("content-type") ?? "").includes("application/json");
-  const op = findOperation(method, path.split("?")[0]);
+  // HEAD is served by the GET handler (without a body).
+  const op = findOperation(method === "HEAD" ? "GET" : method, path.split("?")[0]);
   if (!op) {
-    // Unknown routes (404 NOT_FOUND, 405 METHOD_NOT_ALLOWED) answer with the shared error envelope.
-    if (isJson) validateAgainst(method, path, String(res.status), "spec#/components/schemas/ApiOpenAPIErrorEnvelope", res.body);
+    // Not an operation: unknown routes (404 NOT_FOUND, 405 METHOD_NOT_ALLOWED) and refusals of the
+    // documentation routes answer with the shared error envelope; only the documentation routes,
+    // which describe the API rather than belong to it, may answer anything else.
+    const bare = path.split("?")[0];
+    if (res.status >= 400) {
+      if (isJson) validateAgainst(method, bare, String(res.status), ERROR_ENVELOPE, res.body);
+    } else if (
+      method !== "OPTIONS" &&
+      !DOCUMENTATION_ROUTES.some((r) => r.method === method && r.path === bare)
+    ) {
+      // (OPTIONS is the CORS preflight, answered by middleware for every route.)
+      throw new Error(
+        `contract: ${method} ${bare} answered ${res.status}, but the spec has no such operation`,
+      );
+    }
     return;
   }
   const status = String(res.status);
@@ -124,6 +141,7 @@ export function checkResponseAgainstSpec(
       `contract: ${method} ${op.template} answered ${status}, which the spec does not declare (declare it in openapi/tools/build-spec.mjs, then \`pnpm --filter @plystra/contract gen\`)`,
     );
   }
+  if (method === "HEAD") return; // no body to check
   let response = op.responses[declared];
   // Follow a components/responses $ref to find the content.
   let pointer = `${op.pointer}/${esc(declared)}/content`;
@@ -134,13 +152,17 @@ export function checkResponseAgainstSpec(
   }
   const json = response.content?.["application/json"];
   if (!json?.schema) {
-    if (isJson && method !== "HEAD") {
-      throw new Error(`contract: ${method} ${op.template} ${status} answered JSON, but the spec declares no JSON body`);
+    if (isJson) {
+      throw new Error(
+        `contract: ${method} ${op.template} ${status} answered JSON, but the spec declares no JSON body`,
+      );
     }
     return; // non-JSON responses (metrics text, 204)
   }
   if (!isJson && res.headers) {
-    throw new Error(`contract: ${method} ${op.template} ${status} declares a JSON body, but the response is not JSON`);
+    throw new Error(
+      `contract: ${method} ${op.template} ${status} declares a JSON body, but the response is not JSON`,
+    );
   }
   validateAgainst(method, op.template, status, `${pointer}/application~1json/schema`, res.body);
   // An error response lists the codes it may carry; a code outside the list is drift.
