@@ -862,7 +862,7 @@ schemas.ApiResourceMappingMutationRequest = optionalObj(
 );
 const RESOURCE_REQ =
   "id:s{1,200} resource_type:s{1,100} space_id:s{1,} external_id:s{,1000}? display_name:s{,1000}? group_id:s{1,}? " +
-  `owner_member_id:s{1,}? visibility:s{1,50}? status:=active|archived metadata:meta? ${ACTOR}`;
+  `owner_member_id:s{1,}? visibility:s{1,50}? status:=active|archived metadata:meta? ${ACTOR}?`;
 requestPair("Resource", RESOURCE_REQ, ["resource_type", "space_id"]);
 schemas.ApiSpaceResourceCreateRequest = optionalObj(RESOURCE_REQ, {
   required: ["resource_type"],

@@ -1507,7 +1507,7 @@ class ApiResourceCreateRequest(TypedDict):
     visibility: NotRequired[str | None]
     status: NotRequired[Literal["active", "archived"]]
     metadata: NotRequired[ApiMetadataObject | None]
-    actor: NotRequired[AuthzActorContext]
+    actor: NotRequired[AuthzActorContext | None]
 
 
 class ApiResourceMappingMutationRequest(TypedDict):
@@ -1539,7 +1539,7 @@ class ApiResourceMutationRequest(TypedDict):
     visibility: NotRequired[str | None]
     status: NotRequired[Literal["active", "archived"]]
     metadata: NotRequired[ApiMetadataObject | None]
-    actor: NotRequired[AuthzActorContext]
+    actor: NotRequired[AuthzActorContext | None]
 
 
 class ApiResourceTypeMutationRequest(TypedDict):
@@ -1616,7 +1616,7 @@ class ApiSpaceResourceCreateRequest(TypedDict):
     visibility: NotRequired[str | None]
     status: NotRequired[Literal["active", "archived"]]
     metadata: NotRequired[ApiMetadataObject | None]
-    actor: NotRequired[AuthzActorContext]
+    actor: NotRequired[AuthzActorContext | None]
 
 
 class ApiSwitchMemberRequest(TypedDict):

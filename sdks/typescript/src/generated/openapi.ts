@@ -2918,7 +2918,7 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "archived";
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
-            actor?: components["schemas"]["AuthzActorContext"];
+            actor?: components["schemas"]["AuthzActorContext"] | null;
         };
         /** @description Only the built-in `resources` table is supported, so each field may only name its own column. */
         ApiResourceMappingMutationRequest: {
@@ -2953,7 +2953,7 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "archived";
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
-            actor?: components["schemas"]["AuthzActorContext"];
+            actor?: components["schemas"]["AuthzActorContext"] | null;
         };
         ApiResourceTypeMutationRequest: {
             id?: string;
@@ -3021,7 +3021,7 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "archived";
             metadata?: components["schemas"]["ApiMetadataObject"] | null;
-            actor?: components["schemas"]["AuthzActorContext"];
+            actor?: components["schemas"]["AuthzActorContext"] | null;
         };
         /** @description Either or both filter the session user's live bindings. */
         ApiSwitchMemberRequest: {

@@ -4210,7 +4210,7 @@ class Resources(SyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -4239,6 +4239,7 @@ class Resources(SyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -4265,7 +4266,7 @@ class Resources(SyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -4294,6 +4295,7 @@ class Resources(SyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -4320,7 +4322,7 @@ class Resources(SyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -4349,6 +4351,7 @@ class Resources(SyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -4536,7 +4539,7 @@ class Resources(SyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -4565,6 +4568,7 @@ class Resources(SyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -8978,7 +8982,7 @@ class AsyncResources(AsyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -9007,6 +9011,7 @@ class AsyncResources(AsyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -9033,7 +9038,7 @@ class AsyncResources(AsyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -9062,6 +9067,7 @@ class AsyncResources(AsyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -9088,7 +9094,7 @@ class AsyncResources(AsyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -9117,6 +9123,7 @@ class AsyncResources(AsyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
@@ -9308,7 +9315,7 @@ class AsyncResources(AsyncResource):
         visibility: str | NotGiven | None = NOT_GIVEN,
         status: Literal["active", "archived"] | None = None,
         metadata: ApiMetadataObject | NotGiven | None = NOT_GIVEN,
-        actor: AuthzActorContext | None = None,
+        actor: AuthzActorContext | NotGiven | None = NOT_GIVEN,
         request_id: str | None = None,
         timeout: float | None = None,
     ) -> ApiOpenAPIResource:
@@ -9337,6 +9344,7 @@ class AsyncResources(AsyncResource):
                         "actor": actor,
                     },
                     nullable=(
+                        "actor",
                         "display_name",
                         "external_id",
                         "group_id",
