@@ -168,6 +168,12 @@ export function checkResponseAgainstSpec(
   // An error response lists the codes it may carry; a code outside the list is drift.
   const codes: string[] | undefined = response["x-plystra-error-codes"];
   const code = (res.body as any)?.error?.code;
+  const header = res.headers?.get("x-plystra-error-code");
+  if (codes && res.headers && header !== code) {
+    throw new Error(
+      `contract: ${method} ${op.template} ${status} sent X-Plystra-Error-Code ${header}, but error.code is ${code}`,
+    );
+  }
   if (codes && !codes.includes(code)) {
     throw new Error(
       `contract: ${method} ${op.template} ${status} carried error code ${code}, which the spec's ${status} response does not list (${codes.join(", ")})`,
