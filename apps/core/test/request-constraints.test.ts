@@ -2,22 +2,43 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { createGrantBody, revokeGrantBody } from "../src/features/admin/admin.schemas.ts";
-import { createApiKeyBody, revokeBody } from "../src/features/api-keys/api-keys.schemas.ts";
+import { createGrantBody, listGrantsQuery, revokeGrantBody } from "../src/features/admin/admin.schemas.ts";
+import { createApiKeyBody, listApiKeysQuery, revokeBody } from "../src/features/api-keys/api-keys.schemas.ts";
+import { auditListQuery } from "../src/features/audit/audit.schemas.ts";
 import { loginBody, logoutBody, refreshBody, registerBody } from "../src/features/auth/auth.schemas.ts";
 import { authzRequestSchema } from "../src/features/authz/authz.schemas.ts";
-import { createDataRowBody, updateDataRowBody } from "../src/features/data-console/data-console.schemas.ts";
-import { createGroupBody, updateGroupBody } from "../src/features/groups/groups.schemas.ts";
+import {
+  createDataRowBody,
+  dataRowsQuery,
+  dataTablesQuery,
+  updateDataRowBody,
+} from "../src/features/data-console/data-console.schemas.ts";
+import {
+  createGroupBody,
+  groupListQuery,
+  groupTreeQuery,
+  updateGroupBody,
+} from "../src/features/groups/groups.schemas.ts";
 import {
   createMemberRoleBody,
+  memberRoleListQuery,
   memberRoleMutationBody,
 } from "../src/features/member-roles/member-roles.schemas.ts";
-import { createMemberBody, updateMemberBody } from "../src/features/members/members.schemas.ts";
+import {
+  createMemberBody,
+  memberListQuery,
+  updateMemberBody,
+} from "../src/features/members/members.schemas.ts";
 import {
   createPermissionBody,
+  permissionListQuery,
   updatePermissionBody,
 } from "../src/features/permissions/permissions.schemas.ts";
-import { createRolePermissionBody } from "../src/features/permissions/role-permissions.schemas.ts";
+import {
+  createRolePermissionBody,
+  rolePermissionListQuery,
+  spaceRolePermissionListQuery,
+} from "../src/features/permissions/role-permissions.schemas.ts";
 import {
   resourceActionBody,
   resourceMappingBody,
@@ -28,12 +49,13 @@ import {
   createSpaceResourceBody,
   updateResourceBody,
 } from "../src/features/resources/resources.schemas.ts";
-import { createRoleBody, updateRoleBody } from "../src/features/roles/roles.schemas.ts";
-import { createSpaceBody, updateSpaceBody } from "../src/features/spaces/spaces.schemas.ts";
-import { createUserBody, updateUserBody } from "../src/features/users/users.schemas.ts";
+import { createRoleBody, roleListQuery, updateRoleBody } from "../src/features/roles/roles.schemas.ts";
+import { createSpaceBody, spaceListQuery, updateSpaceBody } from "../src/features/spaces/spaces.schemas.ts";
+import { createUserBody, updateUserBody, userListQuery } from "../src/features/users/users.schemas.ts";
 import {
   createUserMemberBody,
   updateUserMemberBody,
+  userMemberListQuery,
 } from "../src/features/user-members/user-members.schemas.ts";
 import { loadSpec } from "./spec-validator.ts";
 
@@ -279,6 +301,96 @@ describe("request limits: the spec and the server's validators agree", () => {
           disagreements.push(
             `${label}: spec ${specOk ? "accepts" : "refuses"}, server ${serverOk ? "accepts" : "refuses"}`,
           );
+        }
+      }
+      expect(disagreements).toEqual([]);
+    });
+  }
+});
+
+/** Operation → the zod schema its handler parses the query string with. */
+const QUERY_ZOD: Record<string, z.ZodType> = {
+  listUsers: userListQuery,
+  listSpaces: spaceListQuery,
+  listGroups: groupListQuery,
+  getGroupTree: groupTreeQuery,
+  listMembers: memberListQuery,
+  listUserMembers: userMemberListQuery,
+  listRoles: roleListQuery,
+  listMemberRoles: memberRoleListQuery,
+  listMemberRoleGrants: memberRoleListQuery,
+  listPermissions: permissionListQuery,
+  listRolePermissions: rolePermissionListQuery,
+  listSpaceRolePermissions: spaceRolePermissionListQuery,
+  listAdminGrants: listGrantsQuery,
+  listAPIKeys: listApiKeysQuery,
+  listDataTables: dataTablesQuery,
+  listDataRows: dataRowsQuery,
+  listAuditLogs: auditListQuery,
+  listSpaceAuditLogs: auditListQuery,
+};
+/** List operations whose query schema is private to its route module (covered by their HTTP tests). */
+const QUERY_NOT_COMPARED = new Set([
+  "listResourceTypes",
+  "listResourceActions",
+  "listResources",
+  "listSpaceResources",
+]);
+
+/** Query values arrive as strings; the spec's integers are compared after ajv's type coercion. */
+const queryAjv = new Ajv2020({ strict: false, coerceTypes: true, validateFormats: true });
+(addFormats as unknown as (a: unknown) => void)(queryAjv);
+queryAjv.addSchema(spec, "spec");
+
+const QUERY_PROBES = [...STRING_PROBES, "1", "-1", "1.5", "200", "201", "1e2", "x".repeat(129)];
+
+const operations = new Map<string, Json>();
+for (const item of Object.values<Json>(spec.paths)) {
+  for (const op of Object.values<Json>(item)) if (op?.operationId) operations.set(op.operationId, op);
+}
+
+/** The declared query parameters of an operation as one object schema. */
+function querySchema(op: Json): Json {
+  const properties: Record<string, Json> = {};
+  for (const p of op.parameters ?? []) {
+    const param = p.$ref ? spec.components.parameters[p.$ref.split("/").pop()] : p;
+    if (param.in === "query")
+      properties[param.name] = JSON.parse(
+        JSON.stringify(param.schema).replaceAll("#/components/schemas/", "spec#/components/schemas/"),
+      );
+  }
+  return { type: "object", properties };
+}
+
+describe("query limits: the spec and the server's validators agree", () => {
+  it("every list operation with query parameters is compared (or named as not compared)", () => {
+    const withQuery = [...operations.entries()]
+      .filter(([, op]) => Object.keys(querySchema(op).properties).length > 0)
+      .map(([id]) => id);
+    expect(withQuery.filter((id) => !QUERY_ZOD[id] && !QUERY_NOT_COMPARED.has(id))).toEqual([]);
+  });
+
+  for (const [id, zodSchema] of Object.entries(QUERY_ZOD)) {
+    it(`${id}: the spec accepts exactly the query values the server accepts`, () => {
+      const schema = querySchema(operations.get(id));
+      const validate = queryAjv.compile(schema);
+      const disagreements: string[] = [];
+      for (const [name, p] of Object.entries<Json>(schema.properties)) {
+        const values = new Set<string>(QUERY_PROBES);
+        for (const s of branches(p)) {
+          for (const v of s.enum ?? []) values.add(String(v));
+          for (const n of [s.minimum, s.maximum].filter((n) => n !== undefined)) {
+            for (const v of [n - 1, n, n + 1]) values.add(String(v));
+          }
+        }
+        for (const v of values) {
+          const specOk = validate({ [name]: v }) as boolean;
+          const serverOk = zodSchema.safeParse({ [name]: v }).success;
+          if (specOk !== serverOk) {
+            disagreements.push(
+              `${name}=${JSON.stringify(v)}: spec ${specOk ? "accepts" : "refuses"}, server ${serverOk ? "accepts" : "refuses"}`,
+            );
+          }
         }
       }
       expect(disagreements).toEqual([]);
