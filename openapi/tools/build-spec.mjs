@@ -781,7 +781,7 @@ schemas.ApiAuthRegisterRequest = optionalObj(
     "space_slug:spaceslug member_display_name:s{,200} registration_token:s metadata:meta?",
   { required: ["email", "password"] },
 );
-schemas.ApiSwitchMemberRequest = optionalObj("member_id:s user_member_id:s", {
+schemas.ApiSwitchMemberRequest = optionalObj("member_id:ne user_member_id:ne", {
   description: "Either or both filter the session user's live bindings.",
 });
 

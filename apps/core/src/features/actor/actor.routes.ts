@@ -7,7 +7,7 @@ import { findSession } from "../auth/auth.repository.ts";
 import type { Feature } from "../index.ts";
 import { listAvailableBindings, pickActiveBinding, setSessionActor, toActorRef } from "./actor.repository.ts";
 
-const switchBody = z.strictObject({
+export const switchBody = z.strictObject({
   member_id: z.string({ message: "member_id must be a string" }).trim().min(1).optional(),
   user_member_id: z.string({ message: "user_member_id must be a string" }).trim().min(1).optional(),
 });
