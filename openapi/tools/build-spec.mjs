@@ -539,9 +539,10 @@ schemas.ApiOpenAPIAuditTrace = {
 };
 schemas.ApiOpenAPIMutationTrace = obj(
   "trace_version:s kind:s decision:@Decision reason:s request_id:s? actor:@ApiOpenAPIMutationActor " +
-    "target:@ApiOpenAPIMutationTarget details:obj created_at:dt",
+    "target:@ApiOpenAPIMutationTarget changes~:@ApiOpenAPIMutationChanges details:obj created_at:dt",
   {
     description: "Trace of an accepted management mutation.",
+    desc: { changes: "What the mutation changed (secrets redacted)." },
     extra: true,
     ex: { reason: "Core management API mutation was accepted" },
   },
@@ -551,6 +552,12 @@ schemas.ApiOpenAPIMutationActor = obj(
   "credential_type:@MutationCredentialType user_id:s? member_id:s? user_member_id:s? api_key_id:s? session_id:s?",
   { description: "Credential that performed a management mutation.", extra: true },
 );
+schemas.ApiOpenAPIMutationChanges = obj("before:obj? after:obj?", {
+  description:
+    "The fields that differ between the row before and after the mutation, each side restricted to " +
+    "those fields; the whole row on the side that exists when the row was created or has no prior state " +
+    "(null on the other). Secret-looking keys are dropped.",
+});
 schemas.ApiOpenAPIMutationTarget = obj("resource_type:s resource_id:s", { extra: true });
 
 schemas.ApiOpenAPIAdminGrant = obj(

@@ -2345,6 +2345,15 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description The fields that differ between the row before and after the mutation, each side restricted to those fields; the whole row on the side that exists when the row was created or has no prior state (null on the other). Secret-looking keys are dropped. */
+        ApiOpenAPIMutationChanges: {
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
         ApiOpenAPIMutationTarget: {
             resource_type: string;
             resource_id: string;
@@ -2362,6 +2371,8 @@ export interface components {
             request_id: string | null;
             actor: components["schemas"]["ApiOpenAPIMutationActor"];
             target: components["schemas"]["ApiOpenAPIMutationTarget"];
+            /** @description What the mutation changed (secrets redacted). */
+            changes?: components["schemas"]["ApiOpenAPIMutationChanges"];
             details: {
                 [key: string]: unknown;
             };

@@ -967,6 +967,15 @@ class ApiOpenAPIMutationActor(TypedDict):
     session_id: str | None
 
 
+class ApiOpenAPIMutationChanges(TypedDict):
+    """
+    The fields that differ between the row before and after the mutation, each side restricted to those fields; the whole row on the side that exists when the row was created or has no prior state (null on the other). Secret-looking keys are dropped.
+    """
+
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 class ApiOpenAPIMutationTarget(TypedDict):
     resource_type: str
     resource_id: str
@@ -984,6 +993,10 @@ class ApiOpenAPIMutationTrace(TypedDict):
     request_id: str | None
     actor: ApiOpenAPIMutationActor
     target: ApiOpenAPIMutationTarget
+    changes: NotRequired[ApiOpenAPIMutationChanges]
+    """
+    What the mutation changed (secrets redacted).
+    """
     details: dict[str, Any]
     created_at: str
 
