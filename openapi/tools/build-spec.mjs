@@ -352,9 +352,13 @@ schemas.ApiOpenAPIReady = obj(
 schemas.ApiOpenAPIReady.properties.status.enum = ["ready"];
 schemas.ApiOpenAPIVersionResponse = obj(
   "version:s core_version:s api_version:s schema_version:s expected_schema_version:s trace_version:s " +
-    "build_time:s? plugin_api_version~:s resource_registry_version~:s",
+    "build_time:s? plugin_api_version~:s resource_registry_version~:s system_capabilities:obj plugins:obj",
   {
-    desc: { version: "Core version (same value as `core_version`, kept for v1.0 clients)." },
+    desc: {
+      version: "Core version (same value as `core_version`, kept for v1.0 clients).",
+      system_capabilities: "Built-in capability states keyed by capability id (as in readiness).",
+      plugins: "Preview plugin metadata summary; an empty object when none are installed.",
+    },
     ex: { version: "1.0.0", core_version: "1.0.0", api_version: "v1", trace_version: "1.0" },
   },
 );
@@ -472,16 +476,30 @@ schemas.ApiOpenAPIPermission = obj(
   },
 );
 schemas.ApiOpenAPIRolePermission = obj(
-  `id:s role_id:s role_key:s space_id:s permission_id:s resource:s action:s scope:@Scope metadata:meta ${TSD}`,
-  { description: "Binding of a Permission to a Role." },
+  `id:s role_id:s role_key:s space_id:s permission_id:s resource:s action:s scope:@Scope status:@GrantStatus ` +
+    `metadata:meta ${TSD}`,
+  {
+    description: "Binding of a Permission to a Role.",
+    desc: {
+      status:
+        "`active` while the binding grants; deleting it (a soft delete) makes it `revoked` and sets `deleted_at`.",
+    },
+  },
 );
 schemas.ApiOpenAPIResourceType = obj(
   `id:s key:s display_name:s description:s? source:s status:@EntityStatus metadata:meta ${TS}`,
   { ex: { key: "invoice", source: "core" } },
 );
 schemas.ApiOpenAPIResourceAction = obj(
-  "id:s resource_type:s key:s display_name:s description:s? risk_level:@RiskLevel audit_default:b metadata:meta",
-  { ex: { key: "approve" }, desc: { resource_type: "Key of the owning resource type." } },
+  "id:s resource_type:s resource_type_id:s key:s display_name:s description:s? risk_level:@RiskLevel " +
+    "audit_default:b metadata:meta created_at:dt updated_at:dt",
+  {
+    ex: { key: "approve" },
+    desc: {
+      resource_type: "Key of the owning resource type.",
+      resource_type_id: "Id of the owning resource type.",
+    },
+  },
 );
 schemas.ApiOpenAPIResourceMapping = obj(
   "id:s resource_type:s resource_type_id:s display_name:s source:s storage_kind:@StorageKind table_name:s? " +
@@ -495,14 +513,23 @@ schemas.ApiOpenAPIResource = obj(
   { description: "A protected resource record.", ex: { id: "invoice_001", resource_type: "invoice" } },
 );
 const AUDIT_FIELDS =
-  "id:s space_id:s? actor_user_id:s? actor_member_id:s? actor_user_member_id:s? action:s resource_type:s " +
+  "id:s seq:i space_id:s? actor_user_id:s? actor_member_id:s? actor_user_member_id:s? actor_api_key_id:s? " +
+  "action:s resource_type:s " +
   "resource_id:s decision:@Decision deny_code:@DenyCode? request_id:s? ip_address:s? user_agent:s? created_at:dt";
+const AUDIT_DESC = {
+  seq:
+    "Position in the append-only log: unique and increasing, the list order (newest first) and the " +
+    "hash chain's order.",
+  actor_api_key_id: "The API key that made the request; null for sessions and the CLI.",
+};
 schemas.ApiOpenAPIAuditLog = obj(AUDIT_FIELDS, {
   description: "One append-only audit row (authorization decision or management mutation).",
+  desc: AUDIT_DESC,
   ex: { id: IDS_EX.audit_log_id, action: "invoice.approve" },
 });
 schemas.ApiOpenAPIAuditLogDetail = obj(`${AUDIT_FIELDS} trace:@ApiOpenAPIAuditTrace`, {
   description: "An audit row with its stored trace.",
+  desc: AUDIT_DESC,
 });
 schemas.ApiOpenAPIAuditTrace = {
   description:
@@ -512,9 +539,10 @@ schemas.ApiOpenAPIAuditTrace = {
 };
 schemas.ApiOpenAPIMutationTrace = obj(
   "trace_version:s kind:s decision:@Decision reason:s request_id:s? actor:@ApiOpenAPIMutationActor " +
-    "target:@ApiOpenAPIMutationTarget details:obj created_at:dt",
+    "target:@ApiOpenAPIMutationTarget changes~:@ApiOpenAPIMutationChanges details:obj created_at:dt",
   {
     description: "Trace of an accepted management mutation.",
+    desc: { changes: "What the mutation changed (secrets redacted)." },
     extra: true,
     ex: { reason: "Core management API mutation was accepted" },
   },
@@ -524,6 +552,12 @@ schemas.ApiOpenAPIMutationActor = obj(
   "credential_type:@MutationCredentialType user_id:s? member_id:s? user_member_id:s? api_key_id:s? session_id:s?",
   { description: "Credential that performed a management mutation.", extra: true },
 );
+schemas.ApiOpenAPIMutationChanges = obj("before:obj? after:obj?", {
+  description:
+    "The fields that differ between the row before and after the mutation, each side restricted to " +
+    "those fields; the whole row on the side that exists when the row was created or has no prior state " +
+    "(null on the other). Secret-looking keys are dropped.",
+});
 schemas.ApiOpenAPIMutationTarget = obj("resource_type:s resource_id:s", { extra: true });
 
 schemas.ApiOpenAPIAdminGrant = obj(
@@ -754,7 +788,7 @@ schemas.ApiAuthRegisterRequest = optionalObj(
     "space_slug:spaceslug member_display_name:s{,200} registration_token:s metadata:meta?",
   { required: ["email", "password"] },
 );
-schemas.ApiSwitchMemberRequest = optionalObj("member_id:s user_member_id:s", {
+schemas.ApiSwitchMemberRequest = optionalObj("member_id:ne user_member_id:ne", {
   description: "Either or both filter the session user's live bindings.",
 });
 
@@ -1043,6 +1077,7 @@ const errorExample = (code, message, details = null, extra = {}) => ({
 const ERROR_RESPONSES = {
   400: {
     name: "BadRequest",
+    codes: ["VALIDATION_FAILED"],
     description: "VALIDATION_FAILED: malformed JSON, unknown fields, or a field that breaks the schema.",
     example: errorExample("VALIDATION_FAILED", "Request body is invalid.", {
       field: "email",
@@ -1051,6 +1086,7 @@ const ERROR_RESPONSES = {
   },
   401: {
     name: "Unauthorized",
+    codes: ["AUTHENTICATION_REQUIRED", "SESSION_EXPIRED", "METRICS_TOKEN_REQUIRED"],
     description:
       "AUTHENTICATION_REQUIRED (no, invalid or expired credential; wrong login), SESSION_EXPIRED " +
       "(refresh token invalid, expired or reused) or METRICS_TOKEN_REQUIRED.",
@@ -1058,6 +1094,13 @@ const ERROR_RESPONSES = {
   },
   403: {
     name: "Forbidden",
+    codes: [
+      "ADMIN_PERMISSION_REQUIRED",
+      "INLINE_CONTEXT_REQUIRES_API_KEY",
+      "ACTIVE_MEMBER_REQUIRED",
+      "REGISTRATION_DISABLED",
+      "AUTHORIZATION_DENIED",
+    ],
     description:
       "ADMIN_PERMISSION_REQUIRED (`details.permission` names the missing key), " +
       "INLINE_CONTEXT_REQUIRES_API_KEY, ACTIVE_MEMBER_REQUIRED, REGISTRATION_DISABLED, or " +
@@ -1074,11 +1117,21 @@ const ERROR_RESPONSES = {
   },
   404: {
     name: "NotFound",
+    codes: ["NOT_FOUND", "FEATURE_DISABLED", ...ERROR_CODES.filter((c) => /^[A-Z_]+_NOT_FOUND$/.test(c))],
     description: "An entity-specific *_NOT_FOUND code, NOT_FOUND for unknown routes, or FEATURE_DISABLED.",
     example: errorExample("USER_NOT_FOUND", "User was not found."),
   },
   409: {
     name: "Conflict",
+    codes: [
+      "CONFLICT",
+      "USER_CREATE_FAILED",
+      "ADMIN_GRANT_CREATE_FAILED",
+      "API_KEY_CREATE_FAILED",
+      "API_KEY_REVOKE_FAILED",
+      "LAST_SUPER_ADMIN",
+      "INVALID_STATE_TRANSITION",
+    ],
     description:
       "CONFLICT (duplicate id or unique key), USER_CREATE_FAILED, ADMIN_GRANT_CREATE_FAILED, " +
       "API_KEY_CREATE_FAILED, API_KEY_REVOKE_FAILED, LAST_SUPER_ADMIN or INVALID_STATE_TRANSITION.",
@@ -1086,6 +1139,7 @@ const ERROR_RESPONSES = {
   },
   429: {
     name: "TooManyRequests",
+    codes: ["AUTH_RATE_LIMITED"],
     description: "AUTH_RATE_LIMITED: login locked for this email or client address.",
     example: errorExample("AUTH_RATE_LIMITED", "Too many failed login attempts.", {
       retry_after_seconds: 900,
@@ -1094,11 +1148,13 @@ const ERROR_RESPONSES = {
   },
   500: {
     name: "InternalError",
+    codes: ["INTERNAL_ERROR"],
     description: "INTERNAL_ERROR: unexpected failure; details are withheld in production.",
     example: errorExample("INTERNAL_ERROR", "Request handling failed."),
   },
   503: {
     name: "ServiceUnavailable",
+    codes: ["NOT_READY", "REGISTRATION_LOCK_UNAVAILABLE"],
     description:
       "NOT_READY (database unreachable, or migrations not current) or REGISTRATION_LOCK_UNAVAILABLE. " +
       "While the database is unreachable every operation that needs it fails fast with NOT_READY and " +
@@ -1115,6 +1171,19 @@ const ERROR_RESPONSES = {
   },
 };
 
+// Every code belongs to exactly one error response; METHOD_NOT_ALLOWED (405) answers requests no
+// operation matches, so no operation declares it.
+const UNROUTED_CODES = ["METHOD_NOT_ALLOWED"];
+{
+  const listed = [...Object.values(ERROR_RESPONSES).flatMap((r) => r.codes), ...UNROUTED_CODES];
+  const unlisted = ERROR_CODES.filter((c) => !listed.includes(c));
+  const unknown = listed.filter((c) => !ERROR_CODES.includes(c));
+  const twice = listed.filter((c, i) => listed.indexOf(c) !== i);
+  if (unlisted.length || unknown.length || twice.length) {
+    throw new Error(`error responses: unlisted ${unlisted}, unknown ${unknown}, listed twice ${twice}`);
+  }
+}
+
 const responses = {};
 for (const [, r] of Object.entries(ERROR_RESPONSES)) {
   const h = { "X-Request-ID": hRef("X-Request-ID"), "X-Plystra-Error-Code": hRef("X-Plystra-Error-Code") };
@@ -1122,6 +1191,7 @@ for (const [, r] of Object.entries(ERROR_RESPONSES)) {
   Object.assign(h, r.optionalHeaders ?? {});
   responses[r.name] = {
     description: r.description,
+    "x-plystra-error-codes": r.codes,
     headers: h,
     content: {
       "application/json": {

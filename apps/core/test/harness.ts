@@ -120,6 +120,26 @@ export async function createTestApp(
     runStartupHooks: options.runStartupHooks ?? false,
   });
   const app = createApp(deps);
+  // Tests that call `t.app.request` directly (raw bodies, HEAD, proxy headers) are checked against
+  // the spec too; `request` below uses the unwrapped function and checks its own parsed body.
+  const send = app.request.bind(app);
+  app.request = (async (...args: Parameters<typeof send>) => {
+    const res = await send(...args);
+    const [input, init] = args;
+    const url =
+      typeof input === "string"
+        ? new URL(input, "http://core.test")
+        : new URL(input instanceof Request ? input.url : input);
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const text = await res.clone().text();
+    const isJson = (res.headers.get("content-type") ?? "").includes("application/json");
+    checkResponseAgainstSpec(method, url.pathname, {
+      status: res.status,
+      body: isJson && text ? JSON.parse(text) : text,
+      headers: res.headers,
+    });
+    return res;
+  }) as typeof app.request;
   return {
     app,
     deps,
@@ -134,7 +154,7 @@ export async function createTestApp(
       if (opts.rawBody !== undefined) body = opts.rawBody;
       else if (opts.body !== undefined) body = JSON.stringify(opts.body);
       if (body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
-      const res = await app.request(path, { method, headers, body });
+      const res = await send(path, { method, headers, body });
       const text = await res.text();
       let parsed: any = text;
       if ((res.headers.get("content-type") ?? "").includes("application/json")) parsed = JSON.parse(text);

@@ -1,3 +1,6 @@
+import type { Schemas } from "@plystra/contract";
+import type { DenyCode } from "@plystra/engine";
+
 /**
  * The one error catalog: code → HTTP status → safe default message.
  * Handlers throw `new AppError("CODE", message?, details?)`; they never pick status numbers.
@@ -45,6 +48,16 @@ export const ERROR_CATALOG = {
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+// Compile-time proof that the code lists exist once: the catalog above and the engine's deny codes
+// equal the spec's `ErrorCode` and `DenyCode` enums. Adding or removing a code on one side only
+// fails `pnpm typecheck` here; add it to the spec (and regenerate) or drop it.
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+export type __CodeListsMatchSpec = [
+  Assert<Equals<ErrorCode, Schemas["ErrorCode"]>>,
+  Assert<Equals<DenyCode, Schemas["DenyCode"]>>,
+];
 
 export class AppError extends Error {
   readonly status: number;

@@ -398,10 +398,18 @@ class ApiOpenAPIAuditLog(TypedDict):
     """
 
     id: str
+    seq: int
+    """
+    Position in the append-only log: unique and increasing, the list order (newest first) and the hash chain's order.
+    """
     space_id: str | None
     actor_user_id: str | None
     actor_member_id: str | None
     actor_user_member_id: str | None
+    actor_api_key_id: str | None
+    """
+    The API key that made the request; null for sessions and the CLI.
+    """
     action: str
     resource_type: str
     resource_id: str
@@ -419,10 +427,18 @@ class ApiOpenAPIAuditLogDetail(TypedDict):
     """
 
     id: str
+    seq: int
+    """
+    Position in the append-only log: unique and increasing, the list order (newest first) and the hash chain's order.
+    """
     space_id: str | None
     actor_user_id: str | None
     actor_member_id: str | None
     actor_user_member_id: str | None
+    actor_api_key_id: str | None
+    """
+    The API key that made the request; null for sessions and the CLI.
+    """
     action: str
     resource_type: str
     resource_id: str
@@ -951,6 +967,15 @@ class ApiOpenAPIMutationActor(TypedDict):
     session_id: str | None
 
 
+class ApiOpenAPIMutationChanges(TypedDict):
+    """
+    The fields that differ between the row before and after the mutation, each side restricted to those fields; the whole row on the side that exists when the row was created or has no prior state (null on the other). Secret-looking keys are dropped.
+    """
+
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 class ApiOpenAPIMutationTarget(TypedDict):
     resource_type: str
     resource_id: str
@@ -968,6 +993,10 @@ class ApiOpenAPIMutationTrace(TypedDict):
     request_id: str | None
     actor: ApiOpenAPIMutationActor
     target: ApiOpenAPIMutationTarget
+    changes: NotRequired[ApiOpenAPIMutationChanges]
+    """
+    What the mutation changed (secrets redacted).
+    """
     details: dict[str, Any]
     created_at: str
 
@@ -1101,6 +1130,10 @@ class ApiOpenAPIResourceAction(TypedDict):
     """
     Key of the owning resource type.
     """
+    resource_type_id: str
+    """
+    Id of the owning resource type.
+    """
     key: str
     display_name: str
     description: str | None
@@ -1110,6 +1143,8 @@ class ApiOpenAPIResourceAction(TypedDict):
     """
     Free-form JSON object owned by the caller.
     """
+    created_at: str
+    updated_at: str
 
 
 class ApiOpenAPIResourceMapping(TypedDict):
@@ -1179,6 +1214,10 @@ class ApiOpenAPIRolePermission(TypedDict):
     resource: str
     action: str
     scope: Scope
+    status: GrantStatus
+    """
+    `active` while the binding grants; deleting it (a soft delete) makes it `revoked` and sets `deleted_at`.
+    """
     metadata: dict[str, Any]
     """
     Free-form JSON object owned by the caller.
@@ -1426,6 +1465,14 @@ class ApiOpenAPIVersionResponse(TypedDict):
     build_time: str | None
     plugin_api_version: NotRequired[str]
     resource_registry_version: NotRequired[str]
+    system_capabilities: dict[str, Any]
+    """
+    Built-in capability states keyed by capability id (as in readiness).
+    """
+    plugins: dict[str, Any]
+    """
+    Preview plugin metadata summary; an empty object when none are installed.
+    """
 
 
 class ApiPermissionCreateRequest(TypedDict):

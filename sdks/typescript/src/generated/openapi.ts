@@ -1809,10 +1809,14 @@ export interface components {
         ApiOpenAPIAuditLog: {
             /** @example audit_01hzyj6b6q8 */
             id: string;
+            /** @description Position in the append-only log: unique and increasing, the list order (newest first) and the hash chain's order. */
+            seq: number;
             space_id: string | null;
             actor_user_id: string | null;
             actor_member_id: string | null;
             actor_user_member_id: string | null;
+            /** @description The API key that made the request; null for sessions and the CLI. */
+            actor_api_key_id: string | null;
             /** @example invoice.approve */
             action: string;
             resource_type: string;
@@ -1828,10 +1832,14 @@ export interface components {
         /** @description An audit row with its stored trace. */
         ApiOpenAPIAuditLogDetail: {
             id: string;
+            /** @description Position in the append-only log: unique and increasing, the list order (newest first) and the hash chain's order. */
+            seq: number;
             space_id: string | null;
             actor_user_id: string | null;
             actor_member_id: string | null;
             actor_user_member_id: string | null;
+            /** @description The API key that made the request; null for sessions and the CLI. */
+            actor_api_key_id: string | null;
             action: string;
             resource_type: string;
             resource_id: string;
@@ -2337,6 +2345,15 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description The fields that differ between the row before and after the mutation, each side restricted to those fields; the whole row on the side that exists when the row was created or has no prior state (null on the other). Secret-looking keys are dropped. */
+        ApiOpenAPIMutationChanges: {
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
         ApiOpenAPIMutationTarget: {
             resource_type: string;
             resource_id: string;
@@ -2354,6 +2371,8 @@ export interface components {
             request_id: string | null;
             actor: components["schemas"]["ApiOpenAPIMutationActor"];
             target: components["schemas"]["ApiOpenAPIMutationTarget"];
+            /** @description What the mutation changed (secrets redacted). */
+            changes?: components["schemas"]["ApiOpenAPIMutationChanges"];
             details: {
                 [key: string]: unknown;
             };
@@ -2489,6 +2508,8 @@ export interface components {
             id: string;
             /** @description Key of the owning resource type. */
             resource_type: string;
+            /** @description Id of the owning resource type. */
+            resource_type_id: string;
             /** @example approve */
             key: string;
             display_name: string;
@@ -2499,6 +2520,10 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         ApiOpenAPIResourceMapping: {
             id: string;
@@ -2574,6 +2599,8 @@ export interface components {
             resource: string;
             action: string;
             scope: components["schemas"]["Scope"];
+            /** @description `active` while the binding grants; deleting it (a soft delete) makes it `revoked` and sets `deleted_at`. */
+            status: components["schemas"]["GrantStatus"];
             /** @description Free-form JSON object owned by the caller. */
             metadata: {
                 [key: string]: unknown;
@@ -2850,6 +2877,14 @@ export interface components {
             build_time: string | null;
             plugin_api_version?: string;
             resource_registry_version?: string;
+            /** @description Built-in capability states keyed by capability id (as in readiness). */
+            system_capabilities: {
+                [key: string]: unknown;
+            };
+            /** @description Preview plugin metadata summary; an empty object when none are installed. */
+            plugins: {
+                [key: string]: unknown;
+            };
         };
         ApiPermissionCreateRequest: {
             id?: string;

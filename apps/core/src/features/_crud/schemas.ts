@@ -17,22 +17,26 @@ export const nullableText = (max = 500) => z.string().max(max).nullable().option
 
 export const entityStatus = z.enum(["active", "disabled"]);
 
-/** Optional actor context upstream clients send for audit attribution; kept in audit details only. */
+/**
+ * Optional actor context upstream clients send for audit attribution; kept in audit details only.
+ * Each member may be null, as the contract's AuthzActorContext says.
+ */
+const actorText = z.string().nullable().optional();
 export const actorField = z
   .strictObject({
-    user_id: z.string().optional(),
-    member_id: z.string().optional(),
-    user_member_id: z.string().optional(),
-    binding_id: z.string().optional(),
-    space_id: z.string().optional(),
-    user_email: z.string().optional(),
-    user_status: z.string().optional(),
-    member_display_name: z.string().optional(),
-    member_status: z.string().optional(),
-    binding_status: z.string().optional(),
-    relation_type: z.string().optional(),
-    space_name: z.string().optional(),
-    space_status: z.string().optional(),
+    user_id: actorText,
+    member_id: actorText,
+    user_member_id: actorText,
+    binding_id: actorText,
+    space_id: actorText,
+    user_email: actorText,
+    user_status: actorText,
+    member_display_name: actorText,
+    member_status: actorText,
+    binding_status: actorText,
+    relation_type: actorText,
+    space_name: actorText,
+    space_status: actorText,
   })
   .optional();
 
