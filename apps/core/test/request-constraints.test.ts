@@ -59,7 +59,7 @@ import {
 } from "../src/features/user-members/user-members.schemas.ts";
 import { isScope } from "@plystra/engine";
 import { switchBody } from "../src/features/actor/actor.routes.ts";
-import { normalisePermissionKeys } from "../src/features/admin/target-scope.ts";
+import { normalisePermissionKeys } from "../src/security/target-scope.ts";
 import { isValidPermissionKey } from "../src/security/policy.ts";
 import { loadSpec } from "./spec-validator.ts";
 
