@@ -3,7 +3,8 @@
 // retired table builder) into the hand-edited sources under openapi/src/. It is deterministic and
 // re-runnable: it wipes openapi/src/ and writes it again from whatever plystra.yaml holds, so a
 // branch that still changed the old builder can be merged, regenerated and split once more.
-// Never hand-edit its output before the conversion is final; put any fix-up in this script.
+// Never hand-edit its output before the conversion is final; put any fix-up in this script. It ends by
+// bundling what it wrote and failing unless that gives back the input document.
 //
 //   node packages/contract/scripts/split-once.mjs [--spec FILE] [--out DIR]
 //
@@ -18,12 +19,16 @@
 // Every `#/components/<kind>/<Name>` reference becomes a relative file reference; `redocly bundle`
 // (run by `pnpm --filter @plystra/contract gen`) turns them back into the same component names.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
 import { Document, parse, stringify } from "yaml";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = resolve(pkgDir, "..", "..");
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
   const i = args.indexOf(name);
@@ -128,3 +133,26 @@ for (const [file, value] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 
   writeFileSync(target, toYaml(value));
 }
 console.log(`split ${SPEC} into ${files.size + 1} files under ${OUT}`);
+
+// Proof of the round trip: `redocly bundle` of what was written must give back the same document.
+const scratch = mkdtempSync(join(tmpdir(), "plystra-split-"));
+try {
+  const bundled = join(scratch, "bundle.json");
+  const r = spawnSync(
+    join(pkgDir, "node_modules", ".bin", "redocly"),
+    ["bundle", join(OUT, "openapi.yaml"), "--ext", "json", "--output", bundled],
+    {
+      encoding: "utf8",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    },
+  );
+  if (r.status !== 0) throw new Error(`redocly bundle failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  if (!isDeepStrictEqual(JSON.parse(readFileSync(bundled, "utf8")), doc)) {
+    console.error("split-once: bundling the written sources does not give back the input document");
+    process.exitCode = 1;
+  } else {
+    console.log("round trip ok: redocly bundle of the sources equals the input document");
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
