@@ -85,13 +85,16 @@ function codesTs(doc) {
   );
 }
 
+/** A template literal holding `text` verbatim, one source line per line so diffs stay readable. */
+const templateLiteral = (text) => `\`${text.replace(/[\\`]|\$\{/g, (m) => `\\${m}`)}\``;
+
 function specTs(yamlText, doc) {
   return (
     TS_BANNER +
     "/** openapi/plystra.yaml, byte for byte. */\n" +
-    `export const SPEC_YAML: string = ${JSON.stringify(yamlText)};\n\n` +
-    "/** The same document as JSON text (parse once, where it is served). */\n" +
-    `export const SPEC_JSON: string = ${JSON.stringify(JSON.stringify(doc))};\n`
+    `export const SPEC_YAML: string = ${templateLiteral(yamlText)};\n\n` +
+    "/** The same document as JSON text (parsed once, where it is served). */\n" +
+    `export const SPEC_JSON: string = ${templateLiteral(JSON.stringify(doc, null, 1))};\n`
   );
 }
 
