@@ -10,6 +10,7 @@
 // plus release-manifest.json and SHA256SUMS.   Usage: pnpm release:dry-run
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import {
   cpSync,
   existsSync,
@@ -69,7 +70,9 @@ try {
 // 2. Contract.
 mkdirSync(join(out, "contract"));
 cpSync(join(root, "openapi/plystra.yaml"), join(out, "contract", `plystra-openapi-${version}.yaml`));
-const { document } = await import(join(root, "openapi/tools/build-spec.mjs"));
+// The yaml parser is the contract package's dependency (this script runs from the root, which has none).
+const { parse: parseYaml } = createRequire(join(root, "packages/contract/package.json"))("yaml");
+const document = parseYaml(readFileSync(join(root, "openapi/plystra.yaml"), "utf8"));
 writeFileSync(
   join(out, "contract", `plystra-openapi-${version}.json`),
   `${JSON.stringify(document, null, 2)}\n`,

@@ -17,8 +17,9 @@ export function versionDeclarations(root) {
     { artefact: "core", file: "apps/core/package.json", version: json(at("apps/core/package.json")) },
     {
       artefact: "contract",
-      file: "openapi/tools/build-spec.mjs",
-      re: /info: \{\n\s+title: "Plystra API",\n\s+version: "([^"]+)"/,
+      // The spec source's info.version (openapi/plystra.yaml is bundled from it by `pnpm gen`).
+      file: "openapi/src/openapi.yaml",
+      re: /^info:\n(?: {2}.*\n)*? {2}version: "([^"]+)"/m,
     },
     // What Core reports at /api/v1/version when PLYSTRA_CORE_VERSION is unset.
     {

@@ -138,7 +138,7 @@ export function checkResponseAgainstSpec(
   const declared = op.responses[status] ? status : op.responses.default ? "default" : null;
   if (!declared) {
     throw new Error(
-      `contract: ${method} ${op.template} answered ${status}, which the spec does not declare (declare it in openapi/tools/build-spec.mjs, then \`pnpm --filter @plystra/contract gen\`)`,
+      `contract: ${method} ${op.template} answered ${status}, which the spec does not declare (declare it in the operation's file under openapi/src/paths/, then \`pnpm --filter @plystra/contract gen\`)`,
     );
   }
   if (method === "HEAD") return; // no body to check

@@ -14,14 +14,10 @@
  * const known = DENY_CODES.includes("SCOPE_OUT_OF_BOUNDS");
  * ```
  */
-import {
-  DENY_CODES as SPEC_DENY_CODES,
-  ERROR_CODES as SPEC_ERROR_CODES,
-  document as SPEC_DOCUMENT_SOURCE,
-  render as renderSpec,
-} from "../../../openapi/tools/build-spec.mjs";
 import { fileURLToPath } from "node:url";
+import { DENY_CODES as SPEC_DENY_CODES, ERROR_CODES as SPEC_ERROR_CODES } from "./generated/codes.ts";
 import type { components, operations, paths } from "./generated/openapi.ts";
+import { SPEC_JSON, SPEC_YAML } from "./generated/spec.ts";
 
 export type { components, operations, paths };
 export { OPERATIONS } from "./generated/operations.ts";
@@ -69,12 +65,13 @@ export type AuthzAuditContext = Schemas["AuthzAuditContext"];
 /**
  * Every `error.code` the API can answer with, and every deny code a decision can carry (the
  * thirteen v1.0 engine codes plus the fail-closed `ACTOR_NOT_FOUND` and `RESOURCE_NOT_FOUND`).
- * Both lists are the ones the spec generator writes into the enums, so they cannot drift.
+ * Both lists are generated from the spec's `ErrorCode` and `DenyCode` enums (`src/generated/codes.ts`),
+ * so they cannot drift from it.
  */
 export type ErrorCode = Schemas["ErrorCode"];
 export type DenyCode = Schemas["DenyCode"];
-export const ERROR_CODES = SPEC_ERROR_CODES as readonly ErrorCode[];
-export const DENY_CODES = SPEC_DENY_CODES as readonly DenyCode[];
+export const ERROR_CODES: readonly ErrorCode[] = SPEC_ERROR_CODES;
+export const DENY_CODES: readonly DenyCode[] = SPEC_DENY_CODES;
 
 /** Permission scopes. `global` is reserved and never allows. */
 export const SCOPES = ["self", "group", "group_tree", "space", "global"] as const;
@@ -126,13 +123,13 @@ export type __CatalogueMatchesSpec = [
 ];
 
 /**
- * The OpenAPI document as a plain object, built in-process from the same generator that writes
- * `openapi/plystra.yaml` (so a compiled server needs no file on disk to serve it).
+ * The OpenAPI document as a plain object: `openapi/plystra.yaml`, embedded at generation time
+ * (`src/generated/spec.ts`) so a compiled server needs no file on disk to serve it.
  *
  * @example
  * app.get("/api/v1/openapi.json", (c) => c.json(SPEC_DOCUMENT));
  */
-export const SPEC_DOCUMENT: Readonly<Record<string, unknown>> = SPEC_DOCUMENT_SOURCE;
+export const SPEC_DOCUMENT: Readonly<Record<string, unknown>> = JSON.parse(SPEC_JSON);
 
 /**
  * The OpenAPI document as YAML, byte-for-byte what `openapi/plystra.yaml` holds.
@@ -141,5 +138,5 @@ export const SPEC_DOCUMENT: Readonly<Record<string, unknown>> = SPEC_DOCUMENT_SO
  * const yaml = specYaml();
  */
 export function specYaml(): string {
-  return renderSpec();
+  return SPEC_YAML;
 }
