@@ -108,6 +108,20 @@ describe("openapi/plystra.yaml", () => {
     expect(text.split("\n", 3).join("\n")).toMatch(/Generated from openapi\/src\/.*Do not edit/s);
   });
 
+  it("lists every error code under exactly one shared error response (x-plystra-error-codes)", () => {
+    const seen = new Map<string, string[]>();
+    for (const [name, response] of Object.entries(
+      spec.components.responses as Record<string, Record<string, unknown>>,
+    )) {
+      for (const code of (response["x-plystra-error-codes"] as string[] | undefined) ?? [])
+        seen.set(code, [...(seen.get(code) ?? []), name]);
+    }
+    // METHOD_NOT_ALLOWED answers requests that match no operation, so no operation lists it.
+    const expected = ERROR_CODES.filter((code) => code !== "METHOD_NOT_ALLOWED");
+    expect([...seen.keys()].sort()).toEqual([...expected].sort());
+    for (const [code, names] of seen) expect({ code, names }).toEqual({ code, names: [names[0]] });
+  });
+
   it("gives every operation a unique operationId", () => {
     const ids = operations.map(({ op }) => op.operationId);
     expect(ids.every((id) => typeof id === "string" && id.length > 0)).toBe(true);
