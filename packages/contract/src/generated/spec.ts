@@ -9216,7 +9216,10 @@ components:
           examples:
             - v1
         schema_version:
-          type: string
+          type:
+            - string
+            - "null"
+          description: Latest applied migration; null when the database cannot be read (this route answers without one).
         expected_schema_version:
           type: string
         trace_version:
@@ -24842,7 +24845,11 @@ export const SPEC_JSON: string = `{
       ]
      },
      "schema_version": {
-      "type": "string"
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "Latest applied migration; null when the database cannot be read (this route answers without one)."
      },
      "expected_schema_version": {
       "type": "string"

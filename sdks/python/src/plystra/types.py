@@ -1459,7 +1459,10 @@ class ApiOpenAPIVersionResponse(TypedDict):
     """
     core_version: str
     api_version: str
-    schema_version: str
+    schema_version: str | None
+    """
+    Latest applied migration; null when the database cannot be read (this route answers without one).
+    """
     expected_schema_version: str
     trace_version: str
     build_time: str | None

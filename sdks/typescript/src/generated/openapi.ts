@@ -2870,7 +2870,8 @@ export interface components {
             core_version: string;
             /** @example v1 */
             api_version: string;
-            schema_version: string;
+            /** @description Latest applied migration; null when the database cannot be read (this route answers without one). */
+            schema_version: string | null;
             expected_schema_version: string;
             /** @example 1.0 */
             trace_version: string;
