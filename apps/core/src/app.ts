@@ -3,6 +3,7 @@ import type { Deps } from "./deps.ts";
 import { documentationRoutes } from "./features/docs/docs.routes.ts";
 import type { Feature } from "./features/feature.ts";
 import { FEATURES } from "./features/index.ts";
+import { REQUEST_SCHEMAS } from "./features/request-schemas.ts";
 import { accessLog } from "./http/access-log.ts";
 import { setMaxBodyBytes } from "./http/body.ts";
 import { errorHandler, renderError } from "./http/error-handler.ts";
@@ -29,9 +30,14 @@ export function createApp(deps: Deps, features: readonly Feature[] = FEATURES): 
   app.use("*", securityHeaders());
   app.use("*", accessLog(deps));
   app.use("*", cors(deps.config));
-  mountOperations(app, deps, (ops) => {
-    for (const feature of features) feature.install(ops, deps);
-  });
+  mountOperations(
+    app,
+    deps,
+    (ops) => {
+      for (const feature of features) feature.install(ops, deps);
+    },
+    REQUEST_SCHEMAS,
+  );
   // The only routes outside the contract: the API reference and the spec it renders.
   documentationRoutes.install(app, deps);
 

@@ -227,11 +227,25 @@ export function zodToAppError(error: z.ZodError, where: "body" | "query" = "body
  * @example
  * const body = await parseBody(c, z.strictObject({ email: z.string() }));
  */
+/**
+ * A handler must parse with the schema `features/request-schemas.ts` lists for its operation (the
+ * table `pnpm typecheck` compares with the spec); parsing with another one is a programming error,
+ * caught by the first test that sends the request.
+ */
+function assertDeclared(c: Context<AppEnv>, part: "body" | "query", schema: z.ZodType): void {
+  const declared = c.get("requestSchemas");
+  if (declared === undefined || declared[part] === schema) return;
+  throw new Error(
+    `${c.get("operationId")}: the handler parses its ${part} with a schema features/request-schemas.ts does not list for it`,
+  );
+}
+
 export async function parseBody<S extends z.ZodType>(
   c: Context<AppEnv>,
   schema: S,
   options: { optional?: boolean } = {},
 ): Promise<z.output<S>> {
+  assertDeclared(c, "body", schema);
   const raw = await readJsonObject(c);
   if (raw === undefined && !options.optional) throw invalid("Request body is required.", "is required");
   const result = schema.safeParse(raw ?? {}, { error: humanIssue });
@@ -253,6 +267,7 @@ export function assertNoNamelessParameter(c: Context<AppEnv>): void {
 
 /** Validates query parameters (all strings) against a zod schema. */
 export function parseQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  assertDeclared(c, "query", schema);
   assertNoNamelessParameter(c);
   const result = schema.safeParse(c.req.query(), { error: humanIssue });
   if (!result.success) throw zodToAppError(result.error, "query");

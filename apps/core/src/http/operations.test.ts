@@ -8,6 +8,13 @@ import { createApp } from "../app.ts";
 import { ensureSpace, insertGroup } from "../../test/accounts.ts";
 import type { Feature } from "../features/feature.ts";
 import { FEATURES } from "../features/index.ts";
+import { REQUEST_SCHEMAS } from "../features/request-schemas.ts";
+import { Hono } from "hono";
+import { z } from "zod";
+import { parseBody } from "./body.ts";
+import { errorHandler } from "./error-handler.ts";
+import { mountOperations } from "./operations.ts";
+import type { AppEnv } from "./types.ts";
 
 let t: TestApp;
 let root: string;
@@ -49,6 +56,36 @@ describe("startup checks the handlers against the spec", () => {
 
   it("builds when every operation has exactly one handler", () => {
     expect(() => createApp(t.deps)).not.toThrow();
+  });
+});
+
+describe("handlers parse with the validators the request-schemas table lists", () => {
+  function appParsingWith(schema: z.ZodType) {
+    const app = new Hono<AppEnv>();
+    app.onError(errorHandler(t.deps.config));
+    mountOperations(
+      app,
+      t.deps,
+      (ops) => ops.handle("createSpace", async (c) => c.json(await parseBody(c, schema))),
+      REQUEST_SCHEMAS,
+      { createSpace: OPERATIONS.createSpace },
+    );
+    return app;
+  }
+  const post = (app: Hono<AppEnv>) =>
+    app.request("/api/v1/spaces", {
+      method: "POST",
+      headers: { authorization: `Bearer ${root}`, "content-type": "application/json" },
+      body: JSON.stringify({ id: "space_x", name: "X", slug: "x" }),
+    });
+
+  it("serves a handler that parses with the listed schema", async () => {
+    expect((await post(appParsingWith(REQUEST_SCHEMAS.createSpace.body))).status).toBe(200);
+  });
+
+  it("refuses (500, a programming error) a handler that parses with any other schema", async () => {
+    const res = await post(appParsingWith(z.object({ id: z.string() })));
+    expect(res.status).toBe(500);
   });
 });
 

@@ -1,8 +1,8 @@
 import { OPERATIONS, type OperationId, type OperationSpec } from "@plystra/contract";
-import type { Handler, Hono } from "hono";
+import type { Handler, Hono, MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.ts";
 import { permissionGuard } from "./guard.ts";
-import type { AppEnv } from "./types.ts";
+import type { AppEnv, RequestValidators } from "./types.ts";
 
 /** The Hono path of an operation, as a literal type, so `c.req.param("space_id")` is typed. */
 export type HonoPath<Op extends OperationId> = (typeof OPERATIONS)[Op]["honoPath"];
@@ -40,6 +40,9 @@ function bySpecificity(a: OperationSpec, b: OperationSpec): number {
 /**
  * Mounts every operation of the contract on `app`: per operation, its permission middleware (from
  * the spec's `x-plystra-permission`) and the handler `register` supplied for its operationId.
+ * `validators` (the compile-time checked `REQUEST_SCHEMAS` table) is what the handler's
+ * `parseBody`/`parseQuery` must parse with; `http/body.ts` refuses any other schema, so the table
+ * checked against the spec is the one the server really applies.
  * Throws one error naming every operation without a handler, every handler naming an unknown
  * operationId and every operationId handled twice, so a mismatch fails at startup, not on a request.
  */
@@ -47,6 +50,7 @@ export function mountOperations(
   app: Hono<AppEnv>,
   deps: Deps,
   register: (ops: OperationRegistry) => void,
+  validators: Readonly<Partial<Record<string, RequestValidators>>> = {},
   table: Readonly<Record<string, OperationSpec>> = OPERATIONS,
 ): void {
   const handlers = new Map<string, Handler<AppEnv>>();
@@ -70,6 +74,12 @@ export function mountOperations(
   }
   const ordered = Object.entries(table).sort(([, a], [, b]) => bySpecificity(a, b));
   for (const [id, op] of ordered) {
-    app.on(op.method, op.honoPath, permissionGuard(deps, op), handlers.get(id) as Handler<AppEnv>);
+    const schemas: RequestValidators = validators[id] ?? {};
+    const identify: MiddlewareHandler<AppEnv> = async (c, next) => {
+      c.set("operationId", id);
+      c.set("requestSchemas", schemas);
+      await next();
+    };
+    app.on(op.method, op.honoPath, identify, permissionGuard(deps, op), handlers.get(id) as Handler<AppEnv>);
   }
 }
