@@ -1,6 +1,10 @@
+import type { DB } from "@plystra/db";
+import { type Kysely, sql } from "kysely";
 import type { Deps } from "../../deps.ts";
 import { isDatabaseUnavailable } from "../../http/db-unavailable.ts";
 import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
+import { newId } from "../../lib/ids.ts";
+import type { DecisionVersions } from "../authz/authz.repository.ts";
 
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
 const MAX_BATCH = 256;
@@ -9,9 +13,9 @@ const MAX_BATCH = 256;
  * (migration 006 picks a shard no other transaction holds), so flushes no longer wait for each
  * other's commit. With a single chain head a second flush only waited on its lock (measured slower,
  * docs/benchmarks.md, third round); with shards it overlaps its INSERT and WAL flush with the
- * others'. `PLYSTRA_AUDIT_FLUSHES` overrides it for benchmarking.
+ * others'. The config's `PLYSTRA_AUDIT_FLUSHES` (auditFlushes) sets it; this is the default.
  */
-const MAX_IN_FLIGHT = flushesFromEnv(process.env.PLYSTRA_AUDIT_FLUSHES) ?? 4;
+const MAX_IN_FLIGHT = 4;
 
 /**
  * Rows that must be waiting before a flush starts beside one already in flight. Each flush is a
@@ -21,16 +25,26 @@ const MAX_IN_FLIGHT = flushesFromEnv(process.env.PLYSTRA_AUDIT_FLUSHES) ?? 4;
  */
 const MIN_EXTRA_BATCH = 8;
 
-function flushesFromEnv(v: string | undefined): number | null {
-  if (v === undefined || v === "") return null;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : null;
-}
+/**
+ * How an append ended: the row is committed, or (only for a row appended with expected decision
+ * versions) it was not inserted because a version it was decided at has moved — `current` holds the
+ * versions the flush saw, and the caller must decide again and append the new decision.
+ */
+export type AppendResult = { written: true } | { written: false; current: DecisionVersions };
+
+const WRITTEN: AppendResult = { written: true };
 
 interface Pending {
   row: AuditRowInput;
-  resolve: () => void;
+  expect: DecisionVersions | null;
+  resolve: (result: AppendResult) => void;
   reject: (err: unknown) => void;
+}
+
+/** What one flush did: the ids it inserted (null: all of them) and the current versions it saw. */
+interface FlushResult {
+  inserted: ReadonlySet<string> | null;
+  current: DecisionVersions;
 }
 
 /**
@@ -61,6 +75,7 @@ export interface AuditWriterOptions {
 
 export class AuditWriter {
   private queue: Pending[] = [];
+  private readonly write: (batch: Pending[]) => Promise<FlushResult>;
   private inFlight = 0;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
@@ -78,12 +93,23 @@ export class AuditWriter {
     this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT;
     this.minExtraBatch = o.minExtraBatch ?? MIN_EXTRA_BATCH;
     this.insert = o.insert ?? ((rows) => insertAuditRows(this.deps.db, rows));
+    this.write = o.insert
+      ? async (batch) => {
+          await this.insert(batch.map((p) => p.row));
+          return { inserted: null, current: {} };
+        }
+      : (batch) => writeBatch(this.deps.db, batch);
   }
 
-  /** Queues one row; resolves after it is committed, rejects when its batch failed. */
-  append(row: AuditRowInput): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+  /**
+   * Queues one row; resolves after it is committed, rejects when its batch failed. With `expect`
+   * (the decision versions the row's decision was made at), the row is inserted only if every one
+   * of them is still current, checked by the inserting statement itself; otherwise it resolves
+   * `{ written: false }` and nothing was written.
+   */
+  append(row: AuditRowInput, expect: DecisionVersions | null = null): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ row, expect, resolve, reject });
       if (this.canStart() && !this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => {
@@ -133,10 +159,14 @@ export class AuditWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      await this.insert(batch.map((p) => p.row));
-      this.deps.metrics.auditRowsWritten.inc({ kind: "decision" }, batch.length);
+      const { inserted, current } = await this.write(batch);
+      const written = inserted ? inserted.size : batch.length;
+      this.deps.metrics.auditRowsWritten.inc({ kind: "decision" }, written);
       this.deps.metrics.auditBatchSize.observe(batch.length);
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        if (!inserted || inserted.has(p.row.id as string)) p.resolve(WRITTEN);
+        else p.resolve({ written: false, current });
+      }
     } catch (err) {
       // A lost database fails every row alike: answer them all now instead of retrying one by one.
       if (batch.length > 1 && !isDatabaseUnavailable(err)) {
@@ -157,6 +187,55 @@ export class AuditWriter {
   }
 }
 
+/**
+ * Writes one flush. Without expectations it is the plain multi-row INSERT. With them it is one
+ * statement that inserts only the rows whose expected decision versions all equal the current ones
+ * (an absent version row counts as 0) and returns the ids it inserted plus the current versions of
+ * the scopes the other rows expected: the confirmation and the insert share one snapshot, so a
+ * write that committed before the statement began is always seen.
+ */
+async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult> {
+  if (!batch.some((p) => p.expect)) {
+    await insertAuditRows(
+      db,
+      batch.map((p) => p.row),
+    );
+    return { inserted: null, current: {} };
+  }
+  const values = batch.map((p) => {
+    const r = p.row;
+    r.id ??= newId("audit");
+    return sql`(${r.id}, ${r.space_id}, ${r.actor_user_id}, ${r.actor_member_id ?? null},
+      ${r.actor_user_member_id ?? null}, ${r.actor_api_key_id ?? null}, ${r.action}, ${r.resource_type},
+      ${r.resource_id}, ${r.decision}, ${r.deny_code ?? null}, ${r.request_id}, ${r.ip_address},
+      ${r.user_agent}, ${JSON.stringify(r.trace)}, ${p.expect ? JSON.stringify(p.expect) : null})`;
+  });
+  const result = await sql<{ inserted: string[]; current: Record<string, number> | null }>`
+WITH v (id, space_id, actor_user_id, actor_member_id, actor_user_member_id, actor_api_key_id, action,
+        resource_type, resource_id, decision, deny_code, request_id, ip_address, user_agent, trace, expect)
+  AS (VALUES ${sql.join(values)}),
+ok AS (
+  SELECT v.* FROM v
+   WHERE v.expect IS NULL OR NOT EXISTS (
+     SELECT 1 FROM jsonb_each_text(v.expect::jsonb) e
+      WHERE e.value::bigint <> coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = e.key), 0))),
+ins AS (
+  INSERT INTO audit_logs (id, space_id, actor_user_id, actor_member_id, actor_user_member_id,
+                          actor_api_key_id, action, resource_type, resource_id, decision, deny_code,
+                          request_id, ip_address, user_agent, trace)
+  SELECT id, space_id, actor_user_id, actor_member_id, actor_user_member_id, actor_api_key_id, action,
+         resource_type, resource_id, decision, deny_code, request_id, ip_address, user_agent, trace::jsonb
+    FROM ok
+  RETURNING id)
+SELECT coalesce((SELECT json_agg(id) FROM ins), '[]') AS inserted,
+       (SELECT json_object_agg(d.scope, d.version) FROM decision_versions d
+         WHERE d.scope IN (SELECT jsonb_object_keys(v.expect::jsonb) FROM v
+                            WHERE v.expect IS NOT NULL AND v.id NOT IN (SELECT id FROM ok))) AS current
+`.execute(db);
+  const row = result.rows[0];
+  return { inserted: new Set(row.inserted), current: row.current ?? {} };
+}
+
 const writers = new WeakMap<Deps, AuditWriter>();
 
 /**
@@ -166,7 +245,7 @@ const writers = new WeakMap<Deps, AuditWriter>();
 export function getAuditWriter(deps: Deps): AuditWriter {
   let writer = writers.get(deps);
   if (!writer) {
-    const created = new AuditWriter(deps);
+    const created = new AuditWriter(deps, { maxInFlight: deps.config.auditFlushes });
     writer = created;
     writers.set(deps, created);
     deps.closers.push(() => created.drain());

@@ -33,7 +33,15 @@ export interface ContextQuery {
   liveApiKeyId?: string | null;
   /** The clock the key's expiry is judged against (deps.now()); needed with liveApiKeyId. */
   now?: Date;
+  /**
+   * Also read the decision versions (migration 007) of every scope the loaded data lives in, so the
+   * result can be cached and a decision made from it confirmed later (decision-cache.ts).
+   */
+  withVersions?: boolean;
 }
+
+/** Decision versions by scope (`*`, a Space id, `u:<user id>`, `k:<api key id>`); absent = 0. */
+export type DecisionVersions = Readonly<Record<string, number>>;
 
 /** Where a stored resource of any type lives; drives the credential scope gate (step 5d). */
 export interface ResourceScope {
@@ -56,6 +64,8 @@ export interface LoadedContext {
   groups: Map<string, { space_id: string; path: string }>;
   /** Liveness of `liveApiKeyId`: true only for an active, unrevoked, undeleted, unexpired key. */
   apiKeyLive: boolean | null;
+  /** With `withVersions`: the versions this data was read at, in the same snapshot; else null. */
+  versions: DecisionVersions | null;
 }
 
 // Timestamps in snapshots are UTC ISO strings regardless of the session TimeZone.
@@ -90,6 +100,7 @@ export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Prom
     scope_res: ResourceScope | null;
     grps: Record<string, { space_id: string; path: string }> | null;
     key_live: boolean | null;
+    vers: Record<string, number> | null;
   }>`/* prepared:plystra_authz_context */
 WITH rt AS (
   SELECT id, key, display_name, description, status, source, metadata
@@ -157,7 +168,27 @@ SELECT
       AND g.deleted_at IS NULL) AS grps,
   (SELECT k.status = 'active' AND k.revoked_at IS NULL AND k.deleted_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > ${q.now ?? null})
-     FROM api_keys k WHERE k.id = ${q.liveApiKeyId ?? null}) AS key_live
+     FROM api_keys k WHERE k.id = ${q.liveApiKeyId ?? null}) AS key_live,
+  -- Every scope any row above lives in (whatever its status: a row that turns active must move a
+  -- version the cached result recorded), with its version in this same snapshot.
+  (SELECT json_object_agg(x.s, coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = x.s), 0))
+     FROM (SELECT DISTINCT s FROM unnest(ARRAY[
+             '*',
+             'u:' || ${q.userId}::text,
+             'k:' || ${q.liveApiKeyId ?? null}::text,
+             ${q.spaceId}::text,
+             (SELECT space_id FROM members WHERE id = ${q.memberId}),
+             (SELECT space_id FROM user_members WHERE id = ${q.userMemberId}),
+             (SELECT space_id FROM resources WHERE id = ${q.resourceId}),
+             (SELECT g.space_id FROM resources r JOIN groups g ON g.id = r.group_id WHERE r.id = ${q.resourceId})
+           ] || ARRAY(
+             SELECT unnest(ARRAY[mr.space_id, ro.space_id, ag.space_id])
+               FROM member_roles mr
+               LEFT JOIN roles ro ON ro.id = mr.role_id
+               LEFT JOIN groups ag ON ag.id = mr.scope_anchor_group_id
+              WHERE mr.member_id = ${q.memberId})) AS s
+           WHERE s IS NOT NULL) x
+    WHERE ${q.withVersions ?? false}) AS vers
 `.execute(db);
 
   const row = result.rows[0];
@@ -176,5 +207,6 @@ SELECT
     scopeResource: row.scope_res,
     groups: new Map(Object.entries(row.grps ?? {})),
     apiKeyLive: row.key_live,
+    versions: row.vers,
   };
 }
