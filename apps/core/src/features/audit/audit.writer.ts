@@ -27,12 +27,13 @@ const MIN_EXTRA_BATCH = 8;
 
 /**
  * How an append ended: the row is committed, or (only for a row appended with expected decision
- * versions) it was not inserted because a version it was decided at has moved — `current` holds the
- * versions the flush saw, and the caller must decide again and append the new decision.
+ * versions) it was not inserted because a version it was decided at has moved: the caller must
+ * decide again (from the database) and append the new decision.
  */
-export type AppendResult = { written: true } | { written: false; current: DecisionVersions };
+export type AppendResult = { written: boolean };
 
 const WRITTEN: AppendResult = { written: true };
+const NOT_WRITTEN: AppendResult = { written: false };
 
 interface Pending {
   row: AuditRowInput;
@@ -41,10 +42,9 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** What one flush did: the ids it inserted (null: all of them) and the current versions it saw. */
+/** What one flush did: the ids it inserted (null: all of them). */
 interface FlushResult {
   inserted: ReadonlySet<string> | null;
-  current: DecisionVersions;
 }
 
 /**
@@ -96,7 +96,7 @@ export class AuditWriter {
     this.write = o.insert
       ? async (batch) => {
           await this.insert(batch.map((p) => p.row));
-          return { inserted: null, current: {} };
+          return { inserted: null };
         }
       : (batch) => writeBatch(this.deps.db, batch);
   }
@@ -159,13 +159,13 @@ export class AuditWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const { inserted, current } = await this.write(batch);
+      const { inserted } = await this.write(batch);
       const written = inserted ? inserted.size : batch.length;
       this.deps.metrics.auditRowsWritten.inc({ kind: "decision" }, written);
       this.deps.metrics.auditBatchSize.observe(batch.length);
       for (const p of batch) {
         if (!inserted || inserted.has(p.row.id as string)) p.resolve(WRITTEN);
-        else p.resolve({ written: false, current });
+        else p.resolve(NOT_WRITTEN);
       }
     } catch (err) {
       // A lost database fails every row alike: answer them all now instead of retrying one by one.
@@ -190,9 +190,8 @@ export class AuditWriter {
 /**
  * Writes one flush. Without expectations it is the plain multi-row INSERT. With them it is one
  * statement that inserts only the rows whose expected decision versions all equal the current ones
- * (an absent version row counts as 0) and returns the ids it inserted plus the current versions of
- * the scopes the other rows expected: the confirmation and the insert share one snapshot, so a
- * write that committed before the statement began is always seen.
+ * (an absent version row counts as 0) and returns the ids it inserted: the confirmation and the
+ * insert share one snapshot, so a write that committed before the statement began is always seen.
  */
 async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult> {
   if (!batch.some((p) => p.expect)) {
@@ -200,7 +199,7 @@ async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult
       db,
       batch.map((p) => p.row),
     );
-    return { inserted: null, current: {} };
+    return { inserted: null };
   }
   const values = batch.map((p) => {
     const r = p.row;
@@ -210,30 +209,24 @@ async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult
       ${r.resource_id}, ${r.decision}, ${r.deny_code ?? null}, ${r.request_id}, ${r.ip_address},
       ${r.user_agent}, ${JSON.stringify(r.trace)}, ${p.expect ? JSON.stringify(p.expect) : null})`;
   });
-  const result = await sql<{ inserted: string[]; current: Record<string, number> | null }>`
+  const result = await sql<{ inserted: string[] | null }>`
 WITH v (id, space_id, actor_user_id, actor_member_id, actor_user_member_id, actor_api_key_id, action,
         resource_type, resource_id, decision, deny_code, request_id, ip_address, user_agent, trace, expect)
   AS (VALUES ${sql.join(values)}),
-ok AS (
-  SELECT v.* FROM v
-   WHERE v.expect IS NULL OR NOT EXISTS (
-     SELECT 1 FROM jsonb_each_text(v.expect::jsonb) e
-      WHERE e.value::bigint <> coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = e.key), 0))),
 ins AS (
   INSERT INTO audit_logs (id, space_id, actor_user_id, actor_member_id, actor_user_member_id,
                           actor_api_key_id, action, resource_type, resource_id, decision, deny_code,
                           request_id, ip_address, user_agent, trace)
   SELECT id, space_id, actor_user_id, actor_member_id, actor_user_member_id, actor_api_key_id, action,
          resource_type, resource_id, decision, deny_code, request_id, ip_address, user_agent, trace::jsonb
-    FROM ok
+    FROM v
+   WHERE v.expect IS NULL OR NOT EXISTS (
+     SELECT 1 FROM jsonb_each_text(v.expect::jsonb) e
+      WHERE e.value::bigint <> coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = e.key), 0))
   RETURNING id)
-SELECT coalesce((SELECT json_agg(id) FROM ins), '[]') AS inserted,
-       (SELECT json_object_agg(d.scope, d.version) FROM decision_versions d
-         WHERE d.scope IN (SELECT jsonb_object_keys(v.expect::jsonb) FROM v
-                            WHERE v.expect IS NOT NULL AND v.id NOT IN (SELECT id FROM ok))) AS current
+SELECT json_agg(id) AS inserted FROM ins
 `.execute(db);
-  const row = result.rows[0];
-  return { inserted: new Set(row.inserted), current: row.current ?? {} };
+  return { inserted: new Set(result.rows[0]?.inserted ?? []) };
 }
 
 const writers = new WeakMap<Deps, AuditWriter>();

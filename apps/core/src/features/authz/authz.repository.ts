@@ -86,22 +86,30 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * once per pooled connection: planning this statement costs several times its execution.
  */
 export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Promise<LoadedContext> {
+  const result = await decisionContextStatement(q).execute(db);
+  return toLoadedContext(result.rows[0]);
+}
+
+interface ContextRow {
+  u: UserSnap | null;
+  m: MemberSnap | null;
+  um: UserMemberSnap | null;
+  s: SpaceSnap | null;
+  rt: RegistrySnap["resource_type"];
+  ra: RegistrySnap["action"];
+  rm: RegistrySnap["mapping"];
+  res: (ResourceSnap & { g: GroupSnap | null }) | null;
+  cands: Candidate[] | null;
+  scope_res: ResourceScope | null;
+  grps: Record<string, { space_id: string; path: string }> | null;
+  key_live: boolean | null;
+  vers: Record<string, number> | null;
+}
+
+/** The context statement itself (exported for EXPLAIN in profiling scripts). */
+export function decisionContextStatement(q: ContextQuery) {
   const iso = sql.raw(ISO);
-  const result = await sql<{
-    u: UserSnap | null;
-    m: MemberSnap | null;
-    um: UserMemberSnap | null;
-    s: SpaceSnap | null;
-    rt: RegistrySnap["resource_type"];
-    ra: RegistrySnap["action"];
-    rm: RegistrySnap["mapping"];
-    res: (ResourceSnap & { g: GroupSnap | null }) | null;
-    cands: Candidate[] | null;
-    scope_res: ResourceScope | null;
-    grps: Record<string, { space_id: string; path: string }> | null;
-    key_live: boolean | null;
-    vers: Record<string, number> | null;
-  }>`/* prepared:plystra_authz_context */
+  return sql<ContextRow>`/* prepared:plystra_authz_context */
 WITH rt AS (
   SELECT id, key, display_name, description, status, source, metadata
   FROM resource_types WHERE key = ${q.resourceType}
@@ -169,8 +177,9 @@ SELECT
   (SELECT k.status = 'active' AND k.revoked_at IS NULL AND k.deleted_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > ${q.now ?? null})
      FROM api_keys k WHERE k.id = ${q.liveApiKeyId ?? null}) AS key_live,
-  -- Every scope any row above lives in (whatever its status: a row that turns active must move a
-  -- version the cached result recorded), with its version in this same snapshot.
+  -- Every scope any row above lives in, with its version in this same snapshot. The member's own
+  -- Space is always among them, and a role binding's write also moves its member's Space
+  -- (migration 007), so only live bindings' roles and anchors need listing (their partial index).
   (SELECT json_object_agg(x.s, coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = x.s), 0))
      FROM (SELECT DISTINCT s FROM unnest(ARRAY[
              '*',
@@ -186,12 +195,13 @@ SELECT
                FROM member_roles mr
                LEFT JOIN roles ro ON ro.id = mr.role_id
                LEFT JOIN groups ag ON ag.id = mr.scope_anchor_group_id
-              WHERE mr.member_id = ${q.memberId})) AS s
+              WHERE mr.member_id = ${q.memberId} AND mr.status = 'active' AND mr.deleted_at IS NULL)) AS s
            WHERE s IS NOT NULL) x
     WHERE ${q.withVersions ?? false}) AS vers
-`.execute(db);
+`;
+}
 
-  const row = result.rows[0];
+function toLoadedContext(row: ContextRow): LoadedContext {
   let resource: ResourceSnap | null = null;
   let group: GroupSnap | null = null;
   if (row.res) {

@@ -294,8 +294,8 @@ export async function runCheck(
         return { decision, written: true };
       }
       // Something this decision read has changed since it was cached: nothing was written and
-      // nobody was answered; decide again from the database (same trace and audit ids).
-      cache.observe(result.current);
+      // nobody was answered; decide again from the database (same trace and audit ids). The fresh
+      // load's versions mark every older cached part of those scopes stale (cache.put).
       deps.metrics.authzContextCache.inc({ result: "stale" });
     }
   } else if (cache) {
