@@ -284,6 +284,7 @@ export async function runCheck(
       // A refusal (scope gate) is never answered from the cache: the database path below judges it,
       // key liveness first, exactly as without a cache.
       decision = null;
+      deps.metrics.authzContextCache.inc({ result: "miss" });
     }
     if (decision) {
       const result = await writer.append(auditRow(decision, principal, meta), hit.versions);

@@ -76,15 +76,19 @@ export class DecisionContextCache {
     if (!grants) return null;
     const key = q.liveApiKeyId ? this.liveKeys.get(q.liveApiKeyId) : null;
     if (q.liveApiKeyId && !key) return null;
-    const versions: Record<string, number> = {};
-    for (const part of [actor, registry, target, grants, key]) {
-      if (!part) continue;
+    // Parts filled by the same statement share one versions object: merge each distinct one once.
+    const versions = actor.versions;
+    if (!this.current(versions)) return null;
+    let merged: Record<string, number> | null = null;
+    for (const part of [registry, target, grants, key]) {
+      if (!part || part.versions === versions) continue;
+      if (!this.current(part.versions)) return null;
+      merged ??= { ...versions };
       for (const scope in part.versions) {
         const v = part.versions[scope];
-        const seen = versions[scope];
+        const seen = merged[scope];
         if (seen !== undefined && seen !== v) return null;
-        if ((this.newest.get(scope) ?? 0) > v) return null;
-        versions[scope] = v;
+        merged[scope] = v;
       }
     }
     return {
@@ -96,10 +100,17 @@ export class DecisionContextCache {
         candidates: grants.value,
         groups: new Map(),
         apiKeyLive: key ? true : null,
-        versions,
+        versions: merged ?? versions,
       },
-      versions,
+      versions: merged ?? versions,
     };
+  }
+
+  /** No scope of `versions` is older than a version seen since (else the part is known stale). */
+  private current(versions: DecisionVersions): boolean {
+    if (this.newest.size === 0) return true;
+    for (const scope in versions) if ((this.newest.get(scope) ?? 0) > versions[scope]) return false;
+    return true;
   }
 
   /** Stores the parts of a context freshly read with versions (`withVersions`), when complete. */
@@ -150,22 +161,30 @@ const registryKey = (q: ContextQuery) => `${q.resourceType}${SEP}${q.action}`;
 const targetKey = (q: ContextQuery) => `${q.resourceType}${SEP}${q.resourceId}`;
 const grantsKey = (q: ContextQuery) => `${q.memberId}${SEP}${q.resourceType}${SEP}${q.action}`;
 
-/** A Map in insertion order used as an LRU: a hit moves the entry to the end, the oldest goes first. */
+/**
+ * A bounded map with second-chance (CLOCK) eviction, close to LRU without reordering on every hit:
+ * a hit only sets a flag; when full, the oldest entry goes unless it was used since it last came
+ * round, in which case it moves to the back with its flag cleared.
+ */
 class Lru<T> {
-  private readonly map = new Map<string, Part<T>>();
+  private readonly map = new Map<string, Part<T> & { used?: boolean }>();
   constructor(private readonly max: number) {}
   get(key: string): Part<T> | undefined {
     const hit = this.map.get(key);
-    if (hit) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-    }
+    if (hit) hit.used = true;
     return hit;
   }
   set(key: string, part: Part<T>): void {
     this.map.delete(key);
-    this.map.set(key, part);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, { value: part.value, versions: part.versions });
+    while (this.map.size > this.max) {
+      const [oldest, entry] = this.map.entries().next().value as [string, Part<T> & { used?: boolean }];
+      this.map.delete(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.map.set(oldest, entry);
+      }
+    }
   }
   clear(): void {
     this.map.clear();
