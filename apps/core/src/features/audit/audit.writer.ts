@@ -190,8 +190,10 @@ export class AuditWriter {
 /**
  * Writes one flush. Without expectations it is the plain multi-row INSERT. With them it is one
  * statement that inserts only the rows whose expected decision versions all equal the current ones
- * (an absent version row counts as 0) and returns the ids it inserted: the confirmation and the
+ * (an absent version row counts as 0) and returns the sets that did not: the confirmation and the
  * insert share one snapshot, so a write that committed before the statement began is always seen.
+ * (A first form checked each row's versions as jsonb inside the INSERT's WHERE: 60% more
+ * PostgreSQL time per row than the plain INSERT. Checking each distinct set once costs little.)
  */
 async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult> {
   if (!batch.some((p) => p.expect)) {
@@ -201,32 +203,68 @@ async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult
     );
     return { inserted: null };
   }
-  const values = batch.map((p) => {
+  // Rows decided from the same cached reads expect the same versions: each distinct set is checked
+  // once, as (set, scope, version) triples, and a row only carries its set's number.
+  const sets = new Map<string, number>();
+  const setOf: Array<number | null> = [];
+  const k: number[] = [];
+  const scopes: string[] = [];
+  const versions: number[] = [];
+  for (const p of batch) {
+    if (!p.expect) {
+      setOf.push(null);
+      continue;
+    }
+    const key = JSON.stringify(p.expect);
+    let n = sets.get(key);
+    if (n === undefined) {
+      n = sets.size;
+      sets.set(key, n);
+      for (const scope in p.expect) {
+        k.push(n);
+        scopes.push(scope);
+        versions.push(p.expect[scope]);
+      }
+    }
+    setOf.push(n);
+  }
+  const values = batch.map((p, i) => {
     const r = p.row;
     r.id ??= newId("audit");
     return sql`(${r.id}, ${r.space_id}, ${r.actor_user_id}, ${r.actor_member_id ?? null},
       ${r.actor_user_member_id ?? null}, ${r.actor_api_key_id ?? null}, ${r.action}, ${r.resource_type},
       ${r.resource_id}, ${r.decision}, ${r.deny_code ?? null}, ${r.request_id}, ${r.ip_address},
-      ${r.user_agent}, ${JSON.stringify(r.trace)}, ${p.expect ? JSON.stringify(p.expect) : null})`;
+      ${r.user_agent}, ${JSON.stringify(r.trace)}, ${setOf[i]}::int)`;
   });
-  const result = await sql<{ inserted: string[] | null }>`
-WITH v (id, space_id, actor_user_id, actor_member_id, actor_user_member_id, actor_api_key_id, action,
-        resource_type, resource_id, decision, deny_code, request_id, ip_address, user_agent, trace, expect)
-  AS (VALUES ${sql.join(values)}),
+  const result = await sql<{ stale: number[] | null }>`
+WITH expected (k, scope, version) AS (
+  SELECT * FROM unnest(${k}::int[], ${scopes}::text[], ${versions}::bigint[])),
+stale AS (
+  SELECT DISTINCT e.k FROM expected e LEFT JOIN decision_versions d ON d.scope = e.scope
+   WHERE coalesce(d.version, 0) <> e.version),
 ins AS (
   INSERT INTO audit_logs (id, space_id, actor_user_id, actor_member_id, actor_user_member_id,
                           actor_api_key_id, action, resource_type, resource_id, decision, deny_code,
                           request_id, ip_address, user_agent, trace)
-  SELECT id, space_id, actor_user_id, actor_member_id, actor_user_member_id, actor_api_key_id, action,
-         resource_type, resource_id, decision, deny_code, request_id, ip_address, user_agent, trace::jsonb
-    FROM v
-   WHERE v.expect IS NULL OR NOT EXISTS (
-     SELECT 1 FROM jsonb_each_text(v.expect::jsonb) e
-      WHERE e.value::bigint <> coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = e.key), 0))
-  RETURNING id)
-SELECT json_agg(id) AS inserted FROM ins
+  SELECT v.id, v.space_id, v.actor_user_id, v.actor_member_id, v.actor_user_member_id, v.actor_api_key_id,
+         v.action, v.resource_type, v.resource_id, v.decision, v.deny_code, v.request_id, v.ip_address,
+         v.user_agent, v.trace::jsonb
+    FROM (VALUES ${sql.join(values)}) AS v (id, space_id, actor_user_id, actor_member_id,
+          actor_user_member_id, actor_api_key_id, action, resource_type, resource_id, decision, deny_code,
+          request_id, ip_address, user_agent, trace, k)
+   WHERE v.k IS NULL OR v.k NOT IN (SELECT stale.k FROM stale))
+SELECT array_agg(k) AS stale FROM stale
 `.execute(db);
-  return { inserted: new Set(result.rows[0]?.inserted ?? []) };
+  const stale = result.rows[0]?.stale;
+  if (!stale?.length) return { inserted: null };
+  const bad = new Set(stale);
+  return {
+    inserted: new Set(
+      batch
+        .filter((_, i) => setOf[i] === null || !bad.has(setOf[i] as number))
+        .map((p) => p.row.id as string),
+    ),
+  };
 }
 
 const writers = new WeakMap<Deps, AuditWriter>();
