@@ -189,12 +189,14 @@ SELECT
              (SELECT space_id FROM members WHERE id = ${q.memberId}),
              (SELECT space_id FROM user_members WHERE id = ${q.userMemberId}),
              (SELECT space_id FROM resources WHERE id = ${q.resourceId}),
-             (SELECT g.space_id FROM resources r JOIN groups g ON g.id = r.group_id WHERE r.id = ${q.resourceId})
+             (SELECT g.space_id FROM groups g
+               WHERE g.id = (SELECT r.group_id FROM resources r WHERE r.id = ${q.resourceId}))
            ] || ARRAY(
-             SELECT unnest(ARRAY[mr.space_id, ro.space_id, ag.space_id])
+             -- Scalar sub-selects, not joins: a probe per grant instead of hashing whole tables.
+             SELECT unnest(ARRAY[mr.space_id,
+                                 (SELECT ro.space_id FROM roles ro WHERE ro.id = mr.role_id),
+                                 (SELECT ag.space_id FROM groups ag WHERE ag.id = mr.scope_anchor_group_id)])
                FROM member_roles mr
-               LEFT JOIN roles ro ON ro.id = mr.role_id
-               LEFT JOIN groups ag ON ag.id = mr.scope_anchor_group_id
               WHERE mr.member_id = ${q.memberId} AND mr.status = 'active' AND mr.deleted_at IS NULL)) AS s
            WHERE s IS NOT NULL) x
     WHERE ${q.withVersions ?? false}) AS vers
