@@ -135,3 +135,20 @@ CREATE TRIGGER api_keys_decision_version AFTER UPDATE ON api_keys FOR EACH ROW
   EXECUTE FUNCTION decision_versions_bump_row('k:');
 CREATE TRIGGER api_keys_decision_version_del AFTER DELETE ON api_keys FOR EACH ROW
   EXECUTE FUNCTION decision_versions_bump_row('k:');
+
+-- Versions only grow. A version that moved back (a reset row, a deleted or truncated table) could
+-- come to equal a version a cached decision recorded before the data changed, and confirm it.
+CREATE FUNCTION decision_versions_only_grow() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.scope = OLD.scope AND NEW.version >= OLD.version THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'decision_versions only grow (% refused): a version that moved back could confirm a stale cached decision', TG_OP
+    USING ERRCODE = 'check_violation';
+END
+$$;
+CREATE TRIGGER decision_versions_grow BEFORE UPDATE OR DELETE ON decision_versions
+  FOR EACH ROW EXECUTE FUNCTION decision_versions_only_grow();
+CREATE TRIGGER decision_versions_no_truncate BEFORE TRUNCATE ON decision_versions
+  FOR EACH STATEMENT EXECUTE FUNCTION decision_versions_only_grow();

@@ -298,6 +298,15 @@ describe("decision-context cache", () => {
     expect(await version("u:user_alice")).toBe(user);
   });
 
+  it("versions never move back (a reset could confirm a stale cached decision)", async () => {
+    await check(b); // at least one version row exists
+    await expect(sql`UPDATE decision_versions SET version = 0`.execute(a.deps.db)).rejects.toThrow(
+      /only grow/,
+    );
+    await expect(sql`DELETE FROM decision_versions`.execute(a.deps.db)).rejects.toThrow(/only grow/);
+    await expect(sql`TRUNCATE decision_versions`.execute(a.deps.db)).rejects.toThrow(/only grow/);
+  });
+
   it("is off with AUTHZ_CONTEXT_CACHE_ENTRIES=0", async () => {
     const off = await createTestApp({ database: a.db, env: { AUTHZ_CONTEXT_CACHE_ENTRIES: "0" } });
     try {
