@@ -1,7 +1,7 @@
 // Load benchmark of POST /api/v1/authz/check against a real, durable PostgreSQL.
 //
 //   pnpm bench [--scale small|medium|large] [--duration 60] [--warmup 10] [--connections 64]
-//              [--rate 1000] [--rate-duration 30] [--pool 10] [--instances 1] [--flushes N]
+//              [--rate 1000] [--rate-duration 30] [--pool 10] [--instances 1] [--flushes N] [--cache N]
 //              [--keep] [--profile] [--no-engine]
 //
 // Starts a throwaway cluster with durable defaults (fsync and synchronous_commit on), loads the
@@ -53,6 +53,8 @@ interface Options {
   instances: number;
   /** Audit flushes in flight per process (PLYSTRA_AUDIT_FLUSHES); null keeps Core's default. */
   flushes: number | null;
+  /** Decision-context cache entries per part (AUTHZ_CONTEXT_CACHE_ENTRIES; 0 = off); null keeps Core's default. */
+  cache: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -72,6 +74,7 @@ function parseArgs(argv: string[]): Options {
     socket: false,
     instances: 1,
     flushes: null,
+    cache: null,
   };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -128,6 +131,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--flushes":
         o.flushes = Math.max(1, Math.floor(num("flushes", next())));
+        break;
+      case "--cache":
+        o.cache = Math.floor(num("cache", next()));
         break;
       case "--no-engine":
         o.engine = false;
@@ -306,6 +312,7 @@ async function startCore(
       PLYSTRA_API_KEY_SECRET: secrets.apiKey,
       ...(opts.instances > 1 ? { PLYSTRA_WORKERS: String(opts.instances) } : {}),
       ...(opts.flushes ? { PLYSTRA_AUDIT_FLUSHES: String(opts.flushes) } : {}),
+      ...(opts.cache !== null ? { AUTHZ_CONTEXT_CACHE_ENTRIES: String(opts.cache) } : {}),
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -393,6 +400,11 @@ interface PhaseResult {
     postgresMsPerCheck: number;
   };
   audit: { rows: number; avgBatch: number | null; flushes: number; shards: number };
+  /**
+   * Decision-context statements per answered check (pg_stat_statements): 1 without the
+   * decision-context cache; with it, the share of checks that were cache misses or re-decided.
+   */
+  contextPerCheck: number | null;
   /** 1-minute load average at the end of the phase (other work on the machine shows here). */
   loadavg1: number;
 }
@@ -434,6 +446,19 @@ async function auditFlushes(db: pg.Client, afterSeq: number) {
   };
 }
 
+/** Calls of the decision-context statement so far (null without pg_stat_statements). */
+async function contextCalls(db: pg.Client): Promise<number | null> {
+  try {
+    const r = await db.query(
+      `SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements
+        WHERE query LIKE '/* prepared:plystra_authz_context */%'`,
+    );
+    return Number(r.rows[0].n);
+  } catch {
+    return null;
+  }
+}
+
 async function maxAuditSeq(db: pg.Client): Promise<number> {
   return Number((await db.query("SELECT coalesce(max(seq), 0)::bigint AS s FROM audit_logs")).rows[0].s);
 }
@@ -462,6 +487,7 @@ async function runPhase(
   let latBuf = lat;
   const statusCodes: Record<string, number> = {};
   const seqBefore = await maxAuditSeq(ctx.db);
+  const contextBefore = await contextCalls(ctx.db);
   const cpu0 = {
     core: coreCpuSeconds(ctx.core.pid),
     pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
@@ -520,6 +546,7 @@ async function runPhase(
     coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
   };
   const flushes = await auditFlushes(ctx.db, seqBefore);
+  const contextAfter = await contextCalls(ctx.db);
   const ok200 = statusCodes["200"] ?? 0;
   const non2xx = Object.entries(statusCodes)
     .filter(([code]) => !code.startsWith("2"))
@@ -549,6 +576,10 @@ async function runPhase(
       postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
     },
     loadavg1: r2(loadavg()[0]),
+    contextPerCheck:
+      contextBefore !== null && contextAfter !== null && contextAfter >= contextBefore && ok200
+        ? r2((contextAfter - contextBefore) / ok200)
+        : null,
     audit: {
       rows: flushes.rows,
       avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
@@ -583,6 +614,7 @@ async function runPacedPhase(
   let next = Math.floor(Math.random() * ctx.bodies.length);
   const statusCodes: Record<string, number> = {};
   const seqBefore = await maxAuditSeq(ctx.db);
+  const contextBefore = await contextCalls(ctx.db);
   const cpu0 = {
     core: coreCpuSeconds(ctx.core.pid),
     pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
@@ -646,6 +678,7 @@ async function runPacedPhase(
     coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
   };
   const flushes = await auditFlushes(ctx.db, seqBefore);
+  const contextAfter = await contextCalls(ctx.db);
   const ok200 = statusCodes["200"] ?? 0;
   const non2xx = Object.entries(statusCodes)
     .filter(([code]) => !code.startsWith("2"))
@@ -676,6 +709,10 @@ async function runPacedPhase(
       postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
     },
     loadavg1: r2(loadavg()[0]),
+    contextPerCheck:
+      contextBefore !== null && contextAfter !== null && contextAfter >= contextBefore && ok200
+        ? r2((contextAfter - contextBefore) / ok200)
+        : null,
     audit: {
       rows: flushes.rows,
       avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
@@ -860,12 +897,12 @@ function machine() {
 
 function phaseTable(phases: PhaseResult[]): string {
   const rows = [
-    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | Core ms/check | PG ms/check | Core+PG ms/check | audit batch | load |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| phase | conns | target/s | s | 200s | non-2xx | errors | checks/s | p50 ms | p95 ms | p99 ms | max ms | Core CPU | PG CPU | driver CPU | Core ms/check | PG ms/check | Core+PG ms/check | audit batch | context stmts/check | load |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const p of phases) {
     rows.push(
-      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.cpu.coreMsPerCheck} | ${p.cpu.postgresMsPerCheck} | ${Math.round((p.cpu.coreMsPerCheck + p.cpu.postgresMsPerCheck) * 100) / 100} | ${p.audit.avgBatch ?? "n/a"} | ${p.loadavg1} |`,
+      `| ${p.name} | ${p.connections} | ${p.targetRate ?? "max"} | ${p.seconds} | ${p.ok200} | ${p.non2xx} | ${p.errors} | ${p.checksPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.cpu.coreCores} | ${p.cpu.postgresCores} | ${p.cpu.driverCores} | ${p.cpu.coreMsPerCheck} | ${p.cpu.postgresMsPerCheck} | ${Math.round((p.cpu.coreMsPerCheck + p.cpu.postgresMsPerCheck) * 100) / 100} | ${p.audit.avgBatch ?? "n/a"} | ${p.contextPerCheck ?? "n/a"} | ${p.loadavg1} |`,
     );
   }
   return rows.join("\n");
@@ -877,7 +914,7 @@ function markdown(report: Report): string {
     `# Plystra check benchmark — ${report.scale} (${report.startedAt})`,
     "",
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.node}, ${m.postgres}; load average at start ${m.loadavgAtStart.join(" / ")}. Core, PostgreSQL and the load driver share these cores.`,
-    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on).`,
+    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, decision-context cache entries per part ${report.options.cache ?? "default"} (0 = off), metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on).`,
     "",
     "## Dataset",
     "```",
@@ -999,7 +1036,7 @@ async function main() {
     const phases: PhaseResult[] = [];
     const show = (p: PhaseResult) =>
       log(
-        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"} over ${p.audit.shards} shards; load ${p.loadavg1}`,
+        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"} over ${p.audit.shards} shards; context stmts/check ${p.contextPerCheck ?? "n/a"}; load ${p.loadavg1}`,
       );
     if (opts.warmup > 0) {
       log(`warm-up ${opts.warmup} s…`);

@@ -19,16 +19,13 @@
 // the launcher can get the same with NODE_OPTIONS=--max-semi-space-size=32.
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
+import { WORKERS_SCHEMA } from "./config.ts";
 
-/** PLYSTRA_WORKERS: a whole number 1–64, or `auto`; unset means 1. */
+/** PLYSTRA_WORKERS: a whole number 1–64, or `auto`; unset means 1 (the config schema's rule). */
 export function parseWorkers(value: string | undefined, cores = availableParallelism()): number {
-  if (value === undefined || value.trim() === "") return 1;
-  if (value.trim() === "auto") return Math.max(1, cores);
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new Error(`PLYSTRA_WORKERS must be a whole number from 1 to 64, or "auto" (got "${value}")`);
-  }
-  return n;
+  const parsed = WORKERS_SCHEMA.safeParse(value);
+  if (!parsed.success) throw new Error(`PLYSTRA_WORKERS ${parsed.error.issues[0].message}`);
+  return parsed.data === "auto" ? Math.max(1, cores) : parsed.data;
 }
 
 function fail(message: string): never {

@@ -44,6 +44,12 @@ export interface Config {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly databasePoolMax: number;
+  /** Core processes the cluster launcher runs (PLYSTRA_WORKERS; `auto` = one per core). */
+  readonly workers: number | "auto";
+  /** Audit flushes in flight per process (PLYSTRA_AUDIT_FLUSHES). */
+  readonly auditFlushes: number;
+  /** Entries per part of the decision-context cache (AUTHZ_CONTEXT_CACHE_ENTRIES; 0 = off). */
+  readonly authzContextCacheEntries: number;
   readonly sessionSecret: string;
   readonly sessionSecretPrevious: readonly string[];
   readonly apiKeySecret: string;
@@ -208,6 +214,20 @@ const proxies = list.transform((entries, ctx) => {
   return entries;
 });
 
+/** PLYSTRA_WORKERS: a whole number 1–64, or `auto` (one worker per available core); unset = 1. */
+export const WORKERS_SCHEMA = z
+  .string()
+  .optional()
+  .transform((v, ctx): number | "auto" => {
+    const t = v?.trim();
+    if (t === undefined || t === "") return 1;
+    if (t.toLowerCase() === "auto") return "auto";
+    const n = /^\d+$/.test(t) ? Number(t) : Number.NaN;
+    if (Number.isInteger(n) && n >= 1 && n <= 64) return n;
+    ctx.addIssue({ code: "custom", message: `must be a whole number from 1 to 64, or "auto" (got "${v}")` });
+    return z.NEVER;
+  });
+
 /** Canonical name → the names read for it, in priority order (v1.0 aliases after the canonical one). */
 const ALIASES: Record<string, readonly string[]> = {
   SERVER_MODE: ["SERVER_MODE", "PLYSTRA_ENV"],
@@ -232,6 +252,11 @@ export const ENV_SCHEMA = z.object({
   DATABASE_URL: text,
   PLYSTRA_DATA_DIR: text,
   DATABASE_POOL_MAX: int(10, 1, 1000),
+  PLYSTRA_WORKERS: WORKERS_SCHEMA,
+  // Audit flushes in flight per process; each is one transaction on its own chain shard.
+  PLYSTRA_AUDIT_FLUSHES: int(4, 1, 64),
+  // Per-part entry bound of the per-process decision-context cache; 0 turns it off.
+  AUTHZ_CONTEXT_CACHE_ENTRIES: int(50_000, 0, 10_000_000),
   PLYSTRA_SESSION_SECRET: text,
   PLYSTRA_SESSION_SECRET_PREVIOUS: list,
   PLYSTRA_API_KEY_SECRET: text,
@@ -327,6 +352,9 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: resolve(v.PLYSTRA_DATA_DIR ?? ".plystra/data"),
     databasePoolMax: v.DATABASE_POOL_MAX,
+    workers: v.PLYSTRA_WORKERS,
+    auditFlushes: v.PLYSTRA_AUDIT_FLUSHES,
+    authzContextCacheEntries: v.AUTHZ_CONTEXT_CACHE_ENTRIES,
     sessionSecret: v.PLYSTRA_SESSION_SECRET ?? (isProduction ? "" : SESSION_SECRET_PLACEHOLDER),
     sessionSecretPrevious: v.PLYSTRA_SESSION_SECRET_PREVIOUS,
     apiKeySecret: v.PLYSTRA_API_KEY_SECRET ?? (isProduction ? "" : API_KEY_SECRET_PLACEHOLDER),

@@ -7,6 +7,7 @@ export interface Metrics {
   readonly authzDecisions: Counter<"decision" | "deny_code">;
   readonly auditRowsWritten: Counter<"kind">;
   readonly auditBatchSize: Histogram<string>;
+  readonly authzContextCache: Counter<"result">;
   readonly dbPool: Gauge<"state">;
 }
 
@@ -32,6 +33,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: "plystra_audit_rows_written_total",
       help: "Audit rows durably written, by kind (decision or mutation).",
       labelNames: ["kind"],
+      registers: [registry],
+    }),
+    authzContextCache: new Counter({
+      name: "plystra_authz_context_cache_total",
+      help: "Checks by decision-context cache result: hit (decided from cache, confirmed by the audit flush), stale (decided from cache, a version had moved: decided again from the database), miss.",
+      labelNames: ["result"],
       registers: [registry],
     }),
     auditBatchSize: new Histogram({

@@ -33,7 +33,15 @@ export interface ContextQuery {
   liveApiKeyId?: string | null;
   /** The clock the key's expiry is judged against (deps.now()); needed with liveApiKeyId. */
   now?: Date;
+  /**
+   * Also read the decision versions (migration 007) of every scope the loaded data lives in, so the
+   * result can be cached and a decision made from it confirmed later (decision-cache.ts).
+   */
+  withVersions?: boolean;
 }
+
+/** Decision versions by scope (`*`, a Space id, `u:<user id>`, `k:<api key id>`); absent = 0. */
+export type DecisionVersions = Readonly<Record<string, number>>;
 
 /** Where a stored resource of any type lives; drives the credential scope gate (step 5d). */
 export interface ResourceScope {
@@ -56,6 +64,8 @@ export interface LoadedContext {
   groups: Map<string, { space_id: string; path: string }>;
   /** Liveness of `liveApiKeyId`: true only for an active, unrevoked, undeleted, unexpired key. */
   apiKeyLive: boolean | null;
+  /** With `withVersions`: the versions this data was read at, in the same snapshot; else null. */
+  versions: DecisionVersions | null;
 }
 
 // Timestamps in snapshots are UTC ISO strings regardless of the session TimeZone.
@@ -76,21 +86,30 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * once per pooled connection: planning this statement costs several times its execution.
  */
 export async function loadDecisionContext(db: Kysely<DB>, q: ContextQuery): Promise<LoadedContext> {
+  const result = await decisionContextStatement(q).execute(db);
+  return toLoadedContext(result.rows[0]);
+}
+
+interface ContextRow {
+  u: UserSnap | null;
+  m: MemberSnap | null;
+  um: UserMemberSnap | null;
+  s: SpaceSnap | null;
+  rt: RegistrySnap["resource_type"];
+  ra: RegistrySnap["action"];
+  rm: RegistrySnap["mapping"];
+  res: (ResourceSnap & { g: GroupSnap | null }) | null;
+  cands: Candidate[] | null;
+  scope_res: ResourceScope | null;
+  grps: Record<string, { space_id: string; path: string }> | null;
+  key_live: boolean | null;
+  vers: Record<string, number> | null;
+}
+
+/** The context statement itself (exported for EXPLAIN in profiling scripts). */
+export function decisionContextStatement(q: ContextQuery) {
   const iso = sql.raw(ISO);
-  const result = await sql<{
-    u: UserSnap | null;
-    m: MemberSnap | null;
-    um: UserMemberSnap | null;
-    s: SpaceSnap | null;
-    rt: RegistrySnap["resource_type"];
-    ra: RegistrySnap["action"];
-    rm: RegistrySnap["mapping"];
-    res: (ResourceSnap & { g: GroupSnap | null }) | null;
-    cands: Candidate[] | null;
-    scope_res: ResourceScope | null;
-    grps: Record<string, { space_id: string; path: string }> | null;
-    key_live: boolean | null;
-  }>`/* prepared:plystra_authz_context */
+  return sql<ContextRow>`/* prepared:plystra_authz_context */
 WITH rt AS (
   SELECT id, key, display_name, description, status, source, metadata
   FROM resource_types WHERE key = ${q.resourceType}
@@ -157,10 +176,34 @@ SELECT
       AND g.deleted_at IS NULL) AS grps,
   (SELECT k.status = 'active' AND k.revoked_at IS NULL AND k.deleted_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > ${q.now ?? null})
-     FROM api_keys k WHERE k.id = ${q.liveApiKeyId ?? null}) AS key_live
-`.execute(db);
+     FROM api_keys k WHERE k.id = ${q.liveApiKeyId ?? null}) AS key_live,
+  -- Every scope any row above lives in, with its version in this same snapshot. The member's own
+  -- Space is always among them, and a role binding's write also moves its member's Space
+  -- (migration 007), so only live bindings' roles and anchors need listing (their partial index).
+  (SELECT json_object_agg(x.s, coalesce((SELECT d.version FROM decision_versions d WHERE d.scope = x.s), 0))
+     FROM (SELECT DISTINCT s FROM unnest(ARRAY[
+             '*',
+             'u:' || ${q.userId}::text,
+             'k:' || ${q.liveApiKeyId ?? null}::text,
+             ${q.spaceId}::text,
+             (SELECT space_id FROM members WHERE id = ${q.memberId}),
+             (SELECT space_id FROM user_members WHERE id = ${q.userMemberId}),
+             (SELECT space_id FROM resources WHERE id = ${q.resourceId}),
+             (SELECT g.space_id FROM groups g
+               WHERE g.id = (SELECT r.group_id FROM resources r WHERE r.id = ${q.resourceId}))
+           ] || ARRAY(
+             -- Scalar sub-selects, not joins: a probe per grant instead of hashing whole tables.
+             SELECT unnest(ARRAY[mr.space_id,
+                                 (SELECT ro.space_id FROM roles ro WHERE ro.id = mr.role_id),
+                                 (SELECT ag.space_id FROM groups ag WHERE ag.id = mr.scope_anchor_group_id)])
+               FROM member_roles mr
+              WHERE mr.member_id = ${q.memberId} AND mr.status = 'active' AND mr.deleted_at IS NULL)) AS s
+           WHERE s IS NOT NULL) x
+    WHERE ${q.withVersions ?? false}) AS vers
+`;
+}
 
-  const row = result.rows[0];
+function toLoadedContext(row: ContextRow): LoadedContext {
   let resource: ResourceSnap | null = null;
   let group: GroupSnap | null = null;
   if (row.res) {
@@ -176,5 +219,6 @@ SELECT
     scopeResource: row.scope_res,
     groups: new Map(Object.entries(row.grps ?? {})),
     apiKeyLive: row.key_live,
+    versions: row.vers,
   };
 }

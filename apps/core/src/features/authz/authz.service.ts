@@ -21,11 +21,12 @@ import type { Principal } from "../../security/principal.ts";
 import { newId } from "../../lib/ids.ts";
 import { confirmKeyLiveness, keyLivenessPending } from "../../security/authenticate.ts";
 import { allows, hasInstanceReach, type Requirement } from "../../security/policy.ts";
-import { hasSecretKey, redact } from "../../lib/audit.ts";
+import { type AuditRowInput, hasSecretKey, redact } from "../../lib/audit.ts";
 import { getAuditWriter } from "../audit/audit.writer.ts";
 import type { AuthzRequest } from "./authz.schemas.ts";
 import { listAvailableBindings } from "../actor/actor.repository.ts";
-import { loadDecisionContext } from "./authz.repository.ts";
+import { type ContextQuery, type LoadedContext, loadDecisionContext } from "./authz.repository.ts";
+import { DecisionContextCache, getDecisionCache } from "./decision-cache.ts";
 
 const PERMISSION = "authz:check";
 
@@ -249,7 +250,7 @@ export async function runCheck(
       : kind === "resource_only"
         ? listInlineScopes({ actor: { space_id: actor?.space_id }, resource: body.resource })
         : [];
-  const loaded = await loadDecisionContext(deps.db, {
+  const query: ContextQuery = {
     userId: actor?.user_id ?? null,
     memberId: actor?.member_id ?? null,
     userMemberId: actor?.user_member_id ?? null,
@@ -262,14 +263,115 @@ export async function runCheck(
     groupIds: [...new Set(inlineScopes.map((s) => s.group_id).filter((g): g is string => g !== null))],
     liveApiKeyId: keyLivenessPending(principal),
     now: deps.now(),
-  });
+  };
+  const step: CheckStep = { deps, principal, body, meta, options, kind, actor, requested, inlineScopes };
+  const ids = { traceId: newId("trace"), auditLogId: newId("audit") };
+  const mode = deps.config.auditWriteMode;
+  const writer = getAuditWriter(deps);
+
+  // Decision-context cache (decision-cache.ts): only when every decision is audited, because the
+  // audit flush is what confirms a cached decision before it is answered.
+  const cache =
+    mode === "always" && deps.config.authzContextCacheEntries > 0 && DecisionContextCache.cacheable(query)
+      ? getDecisionCache(deps)
+      : null;
+  const hit = cache?.get(query) ?? null;
+  if (cache && hit) {
+    let decision: Decision | null = null;
+    try {
+      decision = decideLoaded(step, hit.loaded, ids);
+    } catch {
+      // A refusal (scope gate) is never answered from the cache: the database path below judges it,
+      // key liveness first, exactly as without a cache.
+      decision = null;
+      deps.metrics.authzContextCache.inc({ result: "miss" });
+    }
+    if (decision) {
+      const result = await writer.append(auditRow(decision, principal, meta), hit.versions);
+      if (result.written) {
+        deps.metrics.authzContextCache.inc({ result: "hit" });
+        confirmKeyLiveness(deps, principal, true);
+        countDecision(deps, decision);
+        return { decision, written: true };
+      }
+      // Something this decision read has changed since it was cached: nothing was written and
+      // nobody was answered; decide again from the database (same trace and audit ids). The fresh
+      // load's versions mark every older cached part of those scopes stale (cache.put).
+      deps.metrics.authzContextCache.inc({ result: "stale" });
+    }
+  } else if (cache) {
+    deps.metrics.authzContextCache.inc({ result: "miss" });
+  }
+
+  const loaded = await loadDecisionContext(deps.db, { ...query, withVersions: cache !== null });
+  cache?.put(query, loaded);
   // A key authenticated from the cache is refused here, before any gate that reads loaded data,
   // before deciding and before auditing: revoked anywhere means refused here on the next request.
   confirmKeyLiveness(deps, principal, loaded.apiKeyLive);
+  const decision = decideLoaded(step, loaded, ids);
+  countDecision(deps, decision);
 
+  const write = mode === "always" || (mode === "deny_only" && decision.decision === "deny");
+  if (write) await writer.append(auditRow(decision, principal, meta));
+  return { decision, written: write };
+}
+
+/** What runCheck resolved before loading: the inputs of every decision it makes for one request. */
+interface CheckStep {
+  deps: Deps;
+  principal: Principal;
+  body: AuthzRequest;
+  meta: RequestMeta;
+  options: CheckOptions;
+  kind: ReturnType<typeof inlineContextKind>;
+  actor: ActorRef | null;
+  requested: ReturnType<typeof resolveRequestedResource>;
+  inlineScopes: InlineScope[];
+}
+
+function countDecision(deps: Deps, decision: Decision): void {
+  deps.metrics.authzDecisions.inc({ decision: decision.decision, deny_code: decision.deny_code ?? "" });
+}
+
+/** The decision's audit row (one per decision). */
+function auditRow(decision: Decision, principal: Principal, meta: RequestMeta): AuditRowInput {
+  const a = decision.audit;
+  return {
+    id: a.audit_log_id,
+    space_id: a.space_id,
+    actor_user_id: a.actor_user_id,
+    actor_member_id: a.actor_member_id,
+    actor_user_member_id: a.actor_user_member_id,
+    actor_api_key_id: principal.kind === "api_key" ? principal.apiKeyId : null,
+    action: a.action,
+    resource_type: a.resource_type,
+    resource_id: a.resource_id,
+    decision: a.decision,
+    deny_code: a.deny_code,
+    request_id: meta.requestId,
+    ip_address: meta.ip || null,
+    user_agent: meta.userAgent || null,
+    trace: decision as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * Steps 5c–5d and the engine: builds the decision context from loaded data, applies the inline and
+ * credential scope gates (which throw), and decides. Pure apart from the clock: the same loaded
+ * data decides the same way, whether it came from the database or the cache.
+ */
+function decideLoaded(
+  step: CheckStep,
+  loaded: LoadedContext,
+  ids: { traceId: string; auditLogId: string },
+): Decision {
+  const { deps, principal, body, meta, options, kind, requested, inlineScopes } = step;
+  let actor = step.actor;
+  const resourceType = requested.resource_type as string;
+  const action = body.action;
   const now = deps.now();
-  const traceId = newId("trace");
-  const auditLogId = newId("audit");
+  const traceId = ids.traceId;
+  const auditLogId = ids.auditLogId;
   let ctx: DecisionContext;
   if (kind === "pure") {
     // 5c. Inline validation, then authz:check on every Space/Group the inline data touches.
@@ -357,30 +459,5 @@ export async function runCheck(
     throw scopeDenied("The actor's Space is outside this API key's reach.");
   }
 
-  const decision = redactDecision(decide(ctx));
-  deps.metrics.authzDecisions.inc({ decision: decision.decision, deny_code: decision.deny_code ?? "" });
-
-  const mode = deps.config.auditWriteMode;
-  const write = mode === "always" || (mode === "deny_only" && decision.decision === "deny");
-  if (write) {
-    const a = decision.audit;
-    await getAuditWriter(deps).append({
-      id: a.audit_log_id,
-      space_id: a.space_id,
-      actor_user_id: a.actor_user_id,
-      actor_member_id: a.actor_member_id,
-      actor_user_member_id: a.actor_user_member_id,
-      actor_api_key_id: principal.kind === "api_key" ? principal.apiKeyId : null,
-      action: a.action,
-      resource_type: a.resource_type,
-      resource_id: a.resource_id,
-      decision: a.decision,
-      deny_code: a.deny_code,
-      request_id: meta.requestId,
-      ip_address: meta.ip || null,
-      user_agent: meta.userAgent || null,
-      trace: decision as unknown as Record<string, unknown>,
-    });
-  }
-  return { decision, written: write };
+  return redactDecision(decide(ctx));
 }

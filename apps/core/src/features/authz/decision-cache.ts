@@ -1,0 +1,204 @@
+import type { Deps } from "../../deps.ts";
+import type { ContextQuery, DecisionVersions, LoadedContext } from "./authz.repository.ts";
+
+/**
+ * Per-process cache of decision contexts, safe across processes because it never has the last
+ * word. A check decided from it records the decision versions (migration 007) its data was read
+ * at; the audit flush that inserts the check's row confirms, in the same statement, that every one
+ * of those versions is still current, and inserts nothing for a row whose data moved: that check is
+ * decided again from the database before anyone is answered (authz.service.ts). Every write that
+ * can change a decision bumps its scope's version in its own transaction (database triggers), so a
+ * revoke committed anywhere — any process, plystractl, SQL — makes the next check that used the old
+ * data fail its confirmation. Time-dependent facts (binding and key expiry) are not cached
+ * decisions: the engine and the key cache judge them against the clock at decision time.
+ *
+ * The context is cached in parts, so parts are shared between checks (one actor checks many
+ * resources): the actor (user, member, binding, Space), the registry entry of (type, action), the
+ * target (stored resource, its Group, its scope) and the member's candidate grants for (type,
+ * action), plus the liveness of an API key. Each part keeps the versions of the whole statement it
+ * came from (a superset of what it depends on: over-invalidation is safe). Parts from different
+ * statements combine only when they agree on every scope they share; the confirmation then checks
+ * the union. Only complete contexts are cached: anything not found (unknown user, resource, …) is
+ * always read from the database, because an absent row has no Space whose version would move when
+ * it appears.
+ *
+ * Each part is an LRU bounded at `maxEntries` (AUTHZ_CONTEXT_CACHE_ENTRIES; 0 disables the cache).
+ */
+export class DecisionContextCache {
+  private readonly actors: Lru<LoadedContext["actor"]>;
+  private readonly registry: Lru<LoadedContext["registry"]>;
+  private readonly targets: Lru<Pick<LoadedContext, "target" | "scopeResource">>;
+  private readonly grants: Lru<LoadedContext["candidates"]>;
+  private readonly liveKeys: Lru<true>;
+  /**
+   * The newest version seen per scope (from loads and from failed confirmations). A part recorded
+   * at an older version is known stale and is not used, so one write costs each process one
+   * re-decision per scope, not one per cached part.
+   */
+  private readonly newest = new Map<string, number>();
+
+  constructor(readonly maxEntries: number) {
+    this.actors = new Lru(maxEntries);
+    this.registry = new Lru(maxEntries);
+    this.targets = new Lru(maxEntries);
+    this.grants = new Lru(maxEntries);
+    this.liveKeys = new Lru(maxEntries);
+  }
+
+  /** Whether a query of this shape may be answered from the cache at all. */
+  static cacheable(q: ContextQuery): boolean {
+    return (
+      q.loadTarget &&
+      q.loadCandidates &&
+      q.groupIds.length === 0 &&
+      !!q.userId &&
+      !!q.memberId &&
+      !!q.userMemberId &&
+      !!q.spaceId &&
+      !!q.resourceId
+    );
+  }
+
+  /**
+   * The cached context for `q` with the versions to confirm, or null (a part missing, parts that
+   * disagree, or a part older than a version seen since). `apiKeyLive` is true only when the key's
+   * liveness is cached too, at versions that agree.
+   */
+  get(q: ContextQuery): { loaded: LoadedContext; versions: DecisionVersions } | null {
+    if (this.maxEntries === 0 || !DecisionContextCache.cacheable(q)) return null;
+    const actor = this.actors.get(actorKey(q));
+    if (!actor) return null;
+    const registry = this.registry.get(registryKey(q));
+    if (!registry) return null;
+    const target = this.targets.get(targetKey(q));
+    if (!target) return null;
+    const grants = this.grants.get(grantsKey(q));
+    if (!grants) return null;
+    const key = q.liveApiKeyId ? this.liveKeys.get(q.liveApiKeyId) : null;
+    if (q.liveApiKeyId && !key) return null;
+    // Parts filled by the same statement share one versions object: merge each distinct one once.
+    const versions = actor.versions;
+    if (!this.current(versions)) return null;
+    let merged: Record<string, number> | null = null;
+    for (const part of [registry, target, grants, key]) {
+      if (!part || part.versions === versions) continue;
+      if (!this.current(part.versions)) return null;
+      merged ??= { ...versions };
+      for (const scope in part.versions) {
+        const v = part.versions[scope];
+        const seen = merged[scope];
+        if (seen !== undefined && seen !== v) return null;
+        merged[scope] = v;
+      }
+    }
+    return {
+      loaded: {
+        actor: actor.value,
+        registry: registry.value,
+        target: target.value.target,
+        scopeResource: target.value.scopeResource,
+        candidates: grants.value,
+        groups: new Map(),
+        apiKeyLive: key ? true : null,
+        versions: merged ?? versions,
+      },
+      versions: merged ?? versions,
+    };
+  }
+
+  /** No scope of `versions` is older than a version seen since (else the part is known stale). */
+  private current(versions: DecisionVersions): boolean {
+    if (this.newest.size === 0) return true;
+    for (const scope in versions) if ((this.newest.get(scope) ?? 0) > versions[scope]) return false;
+    return true;
+  }
+
+  /** Stores the parts of a context freshly read with versions (`withVersions`), when complete. */
+  put(q: ContextQuery, loaded: LoadedContext): void {
+    const versions = loaded.versions;
+    if (this.maxEntries === 0 || !versions || !DecisionContextCache.cacheable(q)) return;
+    this.observe(versions);
+    const { actor, registry, target, scopeResource } = loaded;
+    // Complete only: every part found, the resource's Group (if it has one) found too.
+    if (!actor.user || !actor.member || !actor.user_member || !actor.space) return;
+    if (!registry.resource_type || !registry.action || !registry.mapping) return;
+    if (!target.resource || !scopeResource) return;
+    if (target.resource.group_id && !target.group) return;
+    if (q.liveApiKeyId && loaded.apiKeyLive !== true) return;
+    this.actors.set(actorKey(q), { value: actor, versions });
+    this.registry.set(registryKey(q), { value: registry, versions });
+    this.targets.set(targetKey(q), { value: { target, scopeResource }, versions });
+    this.grants.set(grantsKey(q), { value: loaded.candidates, versions });
+    if (q.liveApiKeyId) this.liveKeys.set(q.liveApiKeyId, { value: true, versions });
+  }
+
+  /** Records versions known to be current (a load, or a failed confirmation's current versions). */
+  observe(versions: DecisionVersions): void {
+    for (const scope in versions) {
+      const v = versions[scope];
+      if ((this.newest.get(scope) ?? 0) < v) this.newest.set(scope, v);
+    }
+    // Bounded like the parts: forgetting a scope only means one more failed confirmation.
+    if (this.newest.size > this.maxEntries * 4) this.newest.clear();
+  }
+
+  /** Drops everything (tests). */
+  clear(): void {
+    for (const lru of [this.actors, this.registry, this.targets, this.grants, this.liveKeys]) lru.clear();
+    this.newest.clear();
+  }
+}
+
+interface Part<T> {
+  value: T;
+  versions: DecisionVersions;
+}
+
+const SEP = "\u0000";
+const actorKey = (q: ContextQuery) =>
+  `${q.userId}${SEP}${q.memberId}${SEP}${q.userMemberId}${SEP}${q.spaceId}`;
+const registryKey = (q: ContextQuery) => `${q.resourceType}${SEP}${q.action}`;
+const targetKey = (q: ContextQuery) => `${q.resourceType}${SEP}${q.resourceId}`;
+const grantsKey = (q: ContextQuery) => `${q.memberId}${SEP}${q.resourceType}${SEP}${q.action}`;
+
+/**
+ * A bounded map with second-chance (CLOCK) eviction, close to LRU without reordering on every hit:
+ * a hit only sets a flag; when full, the oldest entry goes unless it was used since it last came
+ * round, in which case it moves to the back with its flag cleared.
+ */
+class Lru<T> {
+  private readonly map = new Map<string, Part<T> & { used?: boolean }>();
+  constructor(private readonly max: number) {}
+  get(key: string): Part<T> | undefined {
+    const hit = this.map.get(key);
+    if (hit) hit.used = true;
+    return hit;
+  }
+  set(key: string, part: Part<T>): void {
+    this.map.delete(key);
+    this.map.set(key, { value: part.value, versions: part.versions });
+    while (this.map.size > this.max) {
+      const [oldest, entry] = this.map.entries().next().value as [string, Part<T> & { used?: boolean }];
+      this.map.delete(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.map.set(oldest, entry);
+      }
+    }
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+const caches = new WeakMap<Deps, DecisionContextCache>();
+
+/** The app's decision-context cache (one per process and app instance), created on first use. */
+export function getDecisionCache(deps: Deps): DecisionContextCache {
+  let cache = caches.get(deps);
+  if (!cache) {
+    cache = new DecisionContextCache(deps.config.authzContextCacheEntries);
+    caches.set(deps, cache);
+  }
+  return cache;
+}
