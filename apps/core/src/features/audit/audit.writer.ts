@@ -4,7 +4,12 @@ import type { Deps } from "../../deps.ts";
 import { isDatabaseUnavailable } from "../../http/db-unavailable.ts";
 import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
-import type { DecisionVersions } from "../authz/authz.repository.ts";
+
+/**
+ * The decision versions (migration 007: one counter per scope — `*`, a Space, `u:<user>`, `k:<key>`)
+ * a decision was made at; the flush inserts its row only while every one is still current.
+ */
+export type DecisionVersions = Readonly<Record<string, number>>;
 
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
 const MAX_BATCH = 256;

@@ -10,6 +10,9 @@ import type {
   UserSnap,
 } from "@plystra/engine";
 import { type Kysely, sql } from "kysely";
+import type { DecisionVersions } from "../audit/audit.writer.ts";
+
+export type { DecisionVersions };
 
 /** What the loader is asked for; null ids simply load nothing for that part. */
 export interface ContextQuery {
@@ -39,9 +42,6 @@ export interface ContextQuery {
    */
   withVersions?: boolean;
 }
-
-/** Decision versions by scope (`*`, a Space id, `u:<user id>`, `k:<api key id>`); absent = 0. */
-export type DecisionVersions = Readonly<Record<string, number>>;
 
 /** Where a stored resource of any type lives; drives the credential scope gate (step 5d). */
 export interface ResourceScope {
