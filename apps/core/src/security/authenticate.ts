@@ -83,16 +83,10 @@ function touchLastUsed(deps: Deps, keyId: string, now: Date): void {
  * touches status/revoked_*). Liveness (status, revoked_at, deleted_at) is deliberately NOT here: a
  * cache entry can only authenticate a request whose handler re-reads liveness in its own statement.
  */
-interface CachedKey {
+type CachedKey = Omit<Extract<Principal, { kind: "api_key" }>, "kind" | "apiKeyId" | "livenessPending"> & {
   keyHash: string;
-  level: "instance" | "space" | "group";
-  spaceId: string | null;
-  groupId: string | null;
-  groupPath: string | null;
-  permissionKeys: string[];
-  createdByUserId: string | null;
   expiresAtMs: number | null;
-}
+};
 
 const KEY_CACHE_MAX = 10_000;
 
