@@ -463,6 +463,69 @@ async function maxAuditSeq(db: pg.Client): Promise<number> {
   return Number((await db.query("SELECT coalesce(max(seq), 0)::bigint AS s FROM audit_logs")).rows[0].s);
 }
 
+/** CPU, audit and context-statement counters read at the start of a phase. */
+async function startMeter(ctx: { core: Core; cluster: Cluster; db: pg.Client }) {
+  return {
+    seqBefore: await maxAuditSeq(ctx.db),
+    contextBefore: await contextCalls(ctx.db),
+    cpu0: {
+      core: coreCpuSeconds(ctx.core.pid),
+      pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
+      driver: process.cpuUsage(),
+    },
+    t0: performance.now(),
+  };
+}
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/** What every phase reports from its counters: throughput, CPU per check, audit flushes, cache misses. */
+async function finishMeter(
+  ctx: { core: Core; cluster: Cluster; db: pg.Client },
+  meter: Awaited<ReturnType<typeof startMeter>>,
+  statusCodes: Record<string, number>,
+  responses: number,
+) {
+  const seconds = (performance.now() - meter.t0) / 1000;
+  const driver = process.cpuUsage(meter.cpu0.driver);
+  const coreCores = (coreCpuSeconds(ctx.core.pid) - meter.cpu0.core) / seconds;
+  const postgresCores = (clusterCpuSeconds(ctx.cluster.postmasterPid) - meter.cpu0.pg) / seconds;
+  const flushes = await auditFlushes(ctx.db, meter.seqBefore);
+  const contextAfter = await contextCalls(ctx.db);
+  const { contextBefore } = meter;
+  const ok200 = statusCodes["200"] ?? 0;
+  const non2xx = Object.entries(statusCodes)
+    .filter(([code]) => !code.startsWith("2"))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return {
+    seconds: r2(seconds),
+    ok200,
+    non2xx,
+    checksPerSecond: Math.round(ok200 / seconds),
+    shared: {
+      cpu: {
+        coreCores: r2(coreCores),
+        postgresCores: r2(postgresCores),
+        driverCores: r2((driver.user + driver.system) / 1e6 / seconds),
+        coreRssPeakMiB: Math.round(corePeakRssKb(ctx.core.pid) / 1024),
+        coreMsPerCheck: responses ? r2((coreCores * seconds * 1000) / responses) : 0,
+        postgresMsPerCheck: responses ? r2((postgresCores * seconds * 1000) / responses) : 0,
+      },
+      loadavg1: r2(loadavg()[0]),
+      contextPerCheck:
+        contextBefore !== null && contextAfter !== null && contextAfter >= contextBefore && ok200
+          ? r2((contextAfter - contextBefore) / ok200)
+          : null,
+      audit: {
+        rows: flushes.rows,
+        avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
+        flushes: flushes.flushes,
+        shards: flushes.shards,
+      },
+    },
+  };
+}
+
 /**
  * One autocannon phase. autocannon's own duration stop destroys sockets with requests in flight
  * (the server still answers and audits them), so the phase stops gracefully instead: at the deadline
@@ -486,14 +549,8 @@ async function runPhase(
   let latN = 0;
   let latBuf = lat;
   const statusCodes: Record<string, number> = {};
-  const seqBefore = await maxAuditSeq(ctx.db);
-  const contextBefore = await contextCalls(ctx.db);
-  const cpu0 = {
-    core: coreCpuSeconds(ctx.core.pid),
-    pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
-    driver: process.cpuUsage(),
-  };
-  const t0 = performance.now();
+  const meter = await startMeter(ctx);
+  const t0 = meter.t0;
   let finish: (r: autocannon.Result) => void = () => {};
   let fail: (e: unknown) => void = () => {};
   const finished = new Promise<autocannon.Result>((res, rej) => {
@@ -537,55 +594,23 @@ async function runPhase(
   }, p.seconds * 1000);
   const result = await finished;
   clearTimeout(stopTimer);
-  const seconds = (performance.now() - t0) / 1000;
-  const driver = process.cpuUsage(cpu0.driver);
-  const cpu = {
-    coreCores: (coreCpuSeconds(ctx.core.pid) - cpu0.core) / seconds,
-    postgresCores: (clusterCpuSeconds(ctx.cluster.postmasterPid) - cpu0.pg) / seconds,
-    driverCores: (driver.user + driver.system) / 1e6 / seconds,
-    coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
-  };
-  const flushes = await auditFlushes(ctx.db, seqBefore);
-  const contextAfter = await contextCalls(ctx.db);
-  const ok200 = statusCodes["200"] ?? 0;
-  const non2xx = Object.entries(statusCodes)
-    .filter(([code]) => !code.startsWith("2"))
-    .reduce((s, [, n]) => s + n, 0);
-  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const m = await finishMeter(ctx, meter, statusCodes, latN);
   return {
     name,
     connections: p.connections,
     targetRate: p.rate || null,
-    seconds: r2(seconds),
+    seconds: m.seconds,
     sent: result.requests.sent,
     responses: latN,
-    ok200,
-    non2xx,
+    ok200: m.ok200,
+    non2xx: m.non2xx,
     statusCodes,
     errors: result.errors,
     timeouts: result.timeouts,
-    checksPerSecond: Math.round(ok200 / seconds),
+    checksPerSecond: m.checksPerSecond,
     latencyMs: summarise(latBuf, latN),
     autocannonP99Ms: result.latency.p99,
-    cpu: {
-      coreCores: r2(cpu.coreCores),
-      postgresCores: r2(cpu.postgresCores),
-      driverCores: r2(cpu.driverCores),
-      coreRssPeakMiB: Math.round(cpu.coreRssPeakMiB),
-      coreMsPerCheck: latN ? r2((cpu.coreCores * seconds * 1000) / latN) : 0,
-      postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
-    },
-    loadavg1: r2(loadavg()[0]),
-    contextPerCheck:
-      contextBefore !== null && contextAfter !== null && contextAfter >= contextBefore && ok200
-        ? r2((contextAfter - contextBefore) / ok200)
-        : null,
-    audit: {
-      rows: flushes.rows,
-      avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
-      flushes: flushes.flushes,
-      shards: flushes.shards,
-    },
+    ...m.shared,
   };
 }
 
@@ -613,14 +638,8 @@ async function runPacedPhase(
   let errors = 0;
   let next = Math.floor(Math.random() * ctx.bodies.length);
   const statusCodes: Record<string, number> = {};
-  const seqBefore = await maxAuditSeq(ctx.db);
-  const contextBefore = await contextCalls(ctx.db);
-  const cpu0 = {
-    core: coreCpuSeconds(ctx.core.pid),
-    pg: clusterCpuSeconds(ctx.cluster.postmasterPid),
-    driver: process.cpuUsage(),
-  };
-  const t0 = performance.now();
+  const meter = await startMeter(ctx);
+  const t0 = meter.t0;
   await new Promise<void>((resolveAll) => {
     const settled = () => {
       outstanding--;
@@ -668,57 +687,25 @@ async function runPacedPhase(
     };
     tick();
   });
-  const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
-  const driver = process.cpuUsage(cpu0.driver);
-  const cpu = {
-    coreCores: (coreCpuSeconds(ctx.core.pid) - cpu0.core) / seconds,
-    postgresCores: (clusterCpuSeconds(ctx.cluster.postmasterPid) - cpu0.pg) / seconds,
-    driverCores: (driver.user + driver.system) / 1e6 / seconds,
-    coreRssPeakMiB: corePeakRssKb(ctx.core.pid) / 1024,
-  };
-  const flushes = await auditFlushes(ctx.db, seqBefore);
-  const contextAfter = await contextCalls(ctx.db);
-  const ok200 = statusCodes["200"] ?? 0;
-  const non2xx = Object.entries(statusCodes)
-    .filter(([code]) => !code.startsWith("2"))
-    .reduce((sum, [, n]) => sum + n, 0);
-  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const m = await finishMeter(ctx, meter, statusCodes, latN);
   const latencyMs = summarise(lat, latN);
   return {
     name,
     connections: p.connections,
     targetRate: p.rate,
-    seconds: r2(seconds),
+    seconds: m.seconds,
     sent,
     responses: latN,
-    ok200,
-    non2xx,
+    ok200: m.ok200,
+    non2xx: m.non2xx,
     statusCodes,
     errors,
     timeouts: 0,
-    checksPerSecond: Math.round(ok200 / seconds),
+    checksPerSecond: m.checksPerSecond,
     latencyMs,
     autocannonP99Ms: latencyMs.p99,
-    cpu: {
-      coreCores: r2(cpu.coreCores),
-      postgresCores: r2(cpu.postgresCores),
-      driverCores: r2(cpu.driverCores),
-      coreRssPeakMiB: Math.round(cpu.coreRssPeakMiB),
-      coreMsPerCheck: latN ? r2((cpu.coreCores * seconds * 1000) / latN) : 0,
-      postgresMsPerCheck: latN ? r2((cpu.postgresCores * seconds * 1000) / latN) : 0,
-    },
-    loadavg1: r2(loadavg()[0]),
-    contextPerCheck:
-      contextBefore !== null && contextAfter !== null && contextAfter >= contextBefore && ok200
-        ? r2((contextAfter - contextBefore) / ok200)
-        : null,
-    audit: {
-      rows: flushes.rows,
-      avgBatch: flushes.flushes ? r2(flushes.rows / flushes.flushes) : null,
-      flushes: flushes.flushes,
-      shards: flushes.shards,
-    },
+    ...m.shared,
   };
 }
 
