@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "@plystra/db";
 import { sql } from "kysely";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { auditCommands } from "../src/cli/commands/audit.ts";
 import { loadConfig } from "../src/config.ts";
 import { seedDemo } from "../src/features/demo/demo.seed.ts";
 import { insertApiKey } from "./fixtures.ts";
 import { createTestApp, createTestDatabase, TEST_ENV } from "./harness.ts";
+import { captureOutput } from "./capture-output.ts";
 
 // The decision-engine acceptance item: a row altered behind the trigger's back is reported by the
 // operator command itself (`plystractl audit verify`), not only by the library function it wraps.
@@ -16,17 +17,9 @@ import { createTestApp, createTestDatabase, TEST_ENV } from "./harness.ts";
 const verify = auditCommands.find((c) => c.name === "audit verify")!;
 
 async function runVerify(env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => out.push(String(s)) > 0);
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => err.push(String(s)) > 0);
-  try {
-    const code = await verify.run({ config: loadConfig({ ...TEST_ENV, ...env }), options: {}, args: [] });
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  return captureOutput(() =>
+    verify.run({ config: loadConfig({ ...TEST_ENV, ...env }), options: {}, args: [] }),
+  );
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];

@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { type Database, migrateUp, openDatabase } from "@plystra/db";
 import { sql } from "kysely";
 import pg from "pg";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/cli/commands/index.ts";
 import { runDoctor } from "../src/cli/doctor.ts";
 import { runCli } from "../src/cli/main.ts";
 import { seedDemo } from "../src/features/demo/demo.seed.ts";
 import { insertApiKey } from "./fixtures.ts";
 import { createTestApp, createTestDatabase, TEST_ENV } from "./harness.ts";
+import { captureOutput } from "./capture-output.ts";
 
 const DEMO_ACTOR = {
   user_id: "user_alice",
@@ -22,17 +23,7 @@ const DEMO_ACTOR = {
 
 /** Runs plystractl in-process, capturing what it prints. */
 async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => out.push(String(s)) > 0);
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => err.push(String(s)) > 0);
-  try {
-    const code = await runCli(argv, { ...TEST_ENV, ...env });
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  return captureOutput(() => runCli(argv, { ...TEST_ENV, ...env }));
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
