@@ -25,6 +25,8 @@ export function accessLog(deps: Pick<Deps, "logger" | "metrics">): MiddlewareHan
       { method: c.req.method, route, status: String(status) },
       latency / 1000,
     );
+    // The line is info (error from 500): skip building it when that level is off (LOG_LEVEL=warn).
+    if (status < 500 && !deps.logger.isLevelEnabled("info")) return;
     const entry: Record<string, unknown> = {
       request_id: c.get("requestId"),
       method: c.req.method,

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import { newRequestId } from "../lib/ids.ts";
 import { clientIp, compileTrust } from "./client-ip.ts";
+import { setResponseHeader } from "./response-headers.ts";
 import type { AppEnv } from "./types.ts";
 
 const VALID_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -22,6 +23,6 @@ export function requestContext(config: Config): MiddlewareHandler<AppEnv> {
     c.set("clientIp", clientIp(c, isTrusted));
     c.set("userAgent", c.req.header("user-agent") ?? "");
     await next();
-    c.header(config.requestIdHeader, requestId);
+    setResponseHeader(c, config.requestIdHeader, requestId);
   };
 }

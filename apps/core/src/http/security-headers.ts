@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { setResponseHeader } from "./response-headers.ts";
 import type { AppEnv } from "./types.ts";
 
 /**
@@ -27,7 +28,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await secure(c, async () => {
       await next();
-      c.header("Cache-Control", "no-store");
+      setResponseHeader(c, "Cache-Control", "no-store");
     });
   };
 }

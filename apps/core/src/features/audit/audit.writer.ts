@@ -233,15 +233,32 @@ async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult
     }
     setOf.push(n);
   }
-  const values = batch.map((p, i) => {
+  // The rows travel as one JSON document (the trace nested, not re-quoted) so the statement text is
+  // constant and runs prepared: planning a VALUES list of this batch's size cost PostgreSQL ~0.2 ms
+  // per flush, and building it cost Core a query-builder pass over 16 parameters per row.
+  const rows = batch.map((p, i) => {
     const r = p.row;
     r.id ??= newId("audit");
-    return sql`(${r.id}, ${r.space_id}, ${r.actor_user_id}, ${r.actor_member_id ?? null},
-      ${r.actor_user_member_id ?? null}, ${r.actor_api_key_id ?? null}, ${r.action}, ${r.resource_type},
-      ${r.resource_id}, ${r.decision}, ${r.deny_code ?? null}, ${r.request_id}, ${r.ip_address},
-      ${r.user_agent}, ${JSON.stringify(r.trace)}, ${setOf[i]}::int)`;
+    return {
+      id: r.id,
+      space_id: r.space_id,
+      actor_user_id: r.actor_user_id,
+      actor_member_id: r.actor_member_id ?? null,
+      actor_user_member_id: r.actor_user_member_id ?? null,
+      actor_api_key_id: r.actor_api_key_id ?? null,
+      action: r.action,
+      resource_type: r.resource_type,
+      resource_id: r.resource_id,
+      decision: r.decision,
+      deny_code: r.deny_code ?? null,
+      request_id: r.request_id,
+      ip_address: r.ip_address,
+      user_agent: r.user_agent,
+      trace: r.trace,
+      k: setOf[i],
+    };
   });
-  const result = await sql<{ stale: number[] | null }>`
+  const result = await sql<{ stale: number[] | null }>`/* prepared:plystra_audit_confirmed_insert */
 WITH expected (k, scope, version) AS (
   SELECT * FROM unnest(${k}::int[], ${scopes}::text[], ${versions}::bigint[])),
 stale AS (
@@ -253,10 +270,11 @@ ins AS (
                           request_id, ip_address, user_agent, trace)
   SELECT v.id, v.space_id, v.actor_user_id, v.actor_member_id, v.actor_user_member_id, v.actor_api_key_id,
          v.action, v.resource_type, v.resource_id, v.decision, v.deny_code, v.request_id, v.ip_address,
-         v.user_agent, v.trace::jsonb
-    FROM (VALUES ${sql.join(values)}) AS v (id, space_id, actor_user_id, actor_member_id,
-          actor_user_member_id, actor_api_key_id, action, resource_type, resource_id, decision, deny_code,
-          request_id, ip_address, user_agent, trace, k)
+         v.user_agent, v.trace
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS v (id text, space_id text,
+          actor_user_id text, actor_member_id text, actor_user_member_id text, actor_api_key_id text,
+          action text, resource_type text, resource_id text, decision text, deny_code text,
+          request_id text, ip_address text, user_agent text, trace jsonb, k int)
    WHERE v.k IS NULL OR v.k NOT IN (SELECT stale.k FROM stale))
 SELECT array_agg(k) AS stale FROM stale
 `.execute(db);
