@@ -2,7 +2,7 @@
 //
 //   pnpm bench [--scale small|medium|large] [--duration 60] [--warmup 10] [--connections 64]
 //              [--rate 1000] [--rate-duration 30] [--pool 10] [--instances 1] [--flushes N] [--cache N]
-//              [--keep] [--profile] [--no-engine]
+//              [--keep] [--profile] [--no-engine] [--openfga <bench-openfga results dir or .json>]
 //
 // Starts a throwaway cluster with durable defaults (fsync and synchronous_commit on), loads the
 // dataset, starts Core as a child process, checks a corpus sample for correct decisions, runs the
@@ -55,6 +55,8 @@ interface Options {
   flushes: number | null;
   /** Decision-context cache entries per part (AUTHZ_CONTEXT_CACHE_ENTRIES; 0 = off); null keeps Core's default. */
   cache: number | null;
+  /** A bench-openfga results file, or a directory whose newest `*.json` is read, for the ratio line. */
+  openfga: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -75,6 +77,7 @@ function parseArgs(argv: string[]): Options {
     instances: 1,
     flushes: null,
     cache: null,
+    openfga: join(RESULTS, "openfga"),
   };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -137,6 +140,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--no-engine":
         o.engine = false;
+        break;
+      case "--openfga":
+        o.openfga = resolve(next() ?? "");
         break;
       default:
         throw new Error(`unknown option ${a}`);
@@ -390,6 +396,13 @@ interface PhaseResult {
   latencyMs: LatencySummary;
   /** autocannon's own (coordinated-omission corrected when rate limited) p99, for reference. */
   autocannonP99Ms: number;
+  /**
+   * Paced phases only: how late the driver sent each request after it was due (its 1 ms timer and
+   * its own event loop on the shared cores), and latency measured from that send instead of from
+   * the due time. `latencyMs` (from due) is the figure that counts; these say how much of it the
+   * driver added.
+   */
+  driver?: { sendLagMs: LatencySummary; fromSendMs: LatencySummary };
   cpu: {
     coreCores: number;
     postgresCores: number;
@@ -550,7 +563,6 @@ async function runPhase(
   let latBuf = lat;
   const statusCodes: Record<string, number> = {};
   const meter = await startMeter(ctx);
-  const t0 = meter.t0;
   let finish: (r: autocannon.Result) => void = () => {};
   let fail: (e: unknown) => void = () => {};
   const finished = new Promise<autocannon.Result>((res, rej) => {
@@ -632,6 +644,8 @@ async function runPacedPhase(
   const agent = new Agent({ keepAlive: true, maxSockets: p.connections, scheduling: "fifo" });
   const total = Math.floor(p.seconds * p.rate);
   const lat = new Float64Array(total + 1);
+  const lag = new Float64Array(total + 1);
+  const fromSend = new Float64Array(total + 1);
   let latN = 0;
   let sent = 0;
   let outstanding = 0;
@@ -650,6 +664,7 @@ async function runPacedPhase(
       outstanding++;
       next = next + 1 === ctx.bodies.length ? 0 : next + 1;
       const body = ctx.bodies[next];
+      const sentAt = performance.now();
       const req = httpRequest(
         {
           host: target.hostname,
@@ -668,7 +683,10 @@ async function runPacedPhase(
           res.once("end", () => {
             const code = String(res.statusCode ?? 0);
             statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-            lat[latN++] = performance.now() - due;
+            const now = performance.now();
+            lag[latN] = sentAt - due;
+            fromSend[latN] = now - sentAt;
+            lat[latN++] = now - due;
             settled();
           });
         },
@@ -705,6 +723,7 @@ async function runPacedPhase(
     checksPerSecond: m.checksPerSecond,
     latencyMs,
     autocannonP99Ms: latencyMs.p99,
+    driver: { sendLagMs: summarise(lag, latN), fromSendMs: summarise(fromSend, latN) },
     ...m.shared,
   };
 }
@@ -937,7 +956,69 @@ function markdown(report: Report): string {
   }
   if (report.engine.length) lines.push("## Engine micro-benchmark", "```", ...report.engine, "```", "");
   if (report.profile) lines.push(`CPU profile: ${report.profile}`, "");
+  lines.push("## Summary", "", ...summaryLines(report).map((l) => `- ${l}`), "");
   return lines.join("\n");
+}
+
+/**
+ * The ratio lines of the newest bench-openfga run (`--openfga`, default bench-results/openfga/; run
+ * the kit with `--out bench-results/openfga`). That kit starts its own servers: the ratio is its
+ * measurement, quoted here with its date and load so the report carries it; this run does not
+ * measure OpenFGA.
+ */
+function openfgaRatio(path: string): string | null {
+  try {
+    let file = path;
+    if (!file.endsWith(".json")) {
+      const newest = readdirSync(path)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .pop();
+      if (!newest) return null;
+      file = join(path, newest);
+    }
+    const r = JSON.parse(readFileSync(file, "utf8")) as {
+      startedAt: string;
+      options: { scale: string; rounds: number };
+      machine?: { loadavgAtEnd?: number[] };
+      summary: Array<{ label: string; checksPerSecond: number; load?: number[] }>;
+    };
+    const [p, ...others] = r.summary;
+    const parts = others.map(
+      (o) =>
+        `plystra/${o.label} ${(p.checksPerSecond / o.checksPerSecond).toFixed(2)} (${p.checksPerSecond} vs ${o.checksPerSecond}/s)`,
+    );
+    return `bench-openfga ${r.startedAt} (${r.options.scale}, ${r.options.rounds} round(s), load in its phases ${(p.load ?? []).join(", ")}): ratio ${parts.join("; ")}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The closing lines: machine and load, CPU per check and throughput of the max phase, the OpenFGA ratio. */
+function summaryLines(report: Report): string[] {
+  const m = report.machine;
+  const max =
+    report.phases.find((p) => p.name === "max throughput") ??
+    report.phases.find((p) => p.targetRate === null);
+  const steady = report.phases.find((p) => p.driver);
+  const lines = [
+    `machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB; load average at start ${m.loadavgAtStart.join(" / ")}, at the end of each phase ${report.phases.map((p) => p.loadavg1).join(", ")}`,
+  ];
+  if (max)
+    lines.push(
+      `${max.name}: ${max.checksPerSecond} checks/s, ${max.errors + max.non2xx} errors; CPU per check Core ${max.cpu.coreMsPerCheck} + PostgreSQL ${max.cpu.postgresMsPerCheck} = ${Math.round((max.cpu.coreMsPerCheck + max.cpu.postgresMsPerCheck) * 100) / 100} ms (driver ${Math.round((max.cpu.driverCores / Math.max(max.checksPerSecond, 1)) * 100000) / 100} ms)`,
+    );
+  if (steady?.driver)
+    lines.push(
+      `${steady.name}: p99 ${steady.latencyMs.p99} ms from due time (driver send lag p50 ${steady.driver.sendLagMs.p50} / p99 ${steady.driver.sendLagMs.p99} ms; from send p99 ${steady.driver.fromSendMs.p99} ms)`,
+    );
+  lines.push(
+    `OpenFGA: ${openfgaRatio(report.options.openfga) ?? `no bench-openfga results in ${report.options.openfga} (run ../shared/tools/bench-openfga/run.sh --out ${report.options.openfga})`}`,
+  );
+  lines.push(
+    `no loss: ${report.noLoss.responses200} answers, ${report.noLoss.auditRows} audit rows → ${report.noLoss.equal ? "EQUAL" : "DIFFERENT"}; chain ${report.chain.badDigest + report.chain.badLink + report.chain.seqGaps === 0 && report.chain.headMatches ? "verified" : "BROKEN"}`,
+  );
+  return lines;
 }
 
 interface Report {
@@ -1023,7 +1104,11 @@ async function main() {
     const phases: PhaseResult[] = [];
     const show = (p: PhaseResult) =>
       log(
-        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"} over ${p.audit.shards} shards; context stmts/check ${p.contextPerCheck ?? "n/a"}; load ${p.loadavg1}`,
+        `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"} over ${p.audit.shards} shards; context stmts/check ${p.contextPerCheck ?? "n/a"}; load ${p.loadavg1}${
+          p.driver
+            ? `; driver send lag p50 ${p.driver.sendLagMs.p50} / p99 ${p.driver.sendLagMs.p99} / max ${p.driver.sendLagMs.max} ms, latency from send p50 ${p.driver.fromSendMs.p50} / p99 ${p.driver.fromSendMs.p99} ms`
+            : ""
+        }`,
       );
     if (opts.warmup > 0) {
       log(`warm-up ${opts.warmup} s…`);
@@ -1101,6 +1186,8 @@ async function main() {
     writeFileSync(`${base}.md`, markdown(report));
     log("");
     log(phaseTable(phases));
+    log("");
+    for (const l of summaryLines(report)) log(l);
     log(`\nreport: ${base}.md / .json`);
     if (opts.keep)
       log(`PostgreSQL kept: DATABASE_URL=${c.url}  (stop: scripts/pg-throwaway.sh stop ${c.dir})`);

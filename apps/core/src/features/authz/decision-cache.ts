@@ -36,6 +36,12 @@ export class DecisionContextCache {
    * re-decision per scope, not one per cached part.
    */
   private readonly newest = new Map<string, number>();
+  /**
+   * Bumped whenever `newest` moves. A part found current at this generation stays current until the
+   * next bump, so a hit re-checks its parts' versions only after some version moved (with no writes,
+   * never): the per-scope walk was ~4% of Core's time per check.
+   */
+  private generation = 0;
 
   constructor(readonly maxEntries: number) {
     this.actors = new Lru(maxEntries);
@@ -78,11 +84,11 @@ export class DecisionContextCache {
     if (q.liveApiKeyId && !key) return null;
     // Parts filled by the same statement share one versions object: merge each distinct one once.
     const versions = actor.versions;
-    if (!this.current(versions)) return null;
+    if (!this.isCurrent(actor)) return null;
     let merged: Record<string, number> | null = null;
     for (const part of [registry, target, grants, key]) {
       if (!part || part.versions === versions) continue;
-      if (!this.current(part.versions)) return null;
+      if (!this.isCurrent(part)) return null;
       merged ??= { ...versions };
       for (const scope in part.versions) {
         const v = part.versions[scope];
@@ -104,6 +110,14 @@ export class DecisionContextCache {
       },
       versions: merged ?? versions,
     };
+  }
+
+  /** `current(part.versions)`, remembered on the part until the next version moves. */
+  private isCurrent(part: Part<unknown>): boolean {
+    if (part.checked === this.generation) return true;
+    if (!this.current(part.versions)) return false;
+    part.checked = this.generation;
+    return true;
   }
 
   /** No scope of `versions` is older than a version seen since (else the part is known stale). */
@@ -136,7 +150,10 @@ export class DecisionContextCache {
   observe(versions: DecisionVersions): void {
     for (const scope in versions) {
       const v = versions[scope];
-      if ((this.newest.get(scope) ?? 0) < v) this.newest.set(scope, v);
+      if ((this.newest.get(scope) ?? 0) < v) {
+        this.newest.set(scope, v);
+        this.generation++;
+      }
     }
     // Bounded like the parts: forgetting a scope only means one more failed confirmation.
     if (this.newest.size > this.maxEntries * 4) this.newest.clear();
@@ -146,12 +163,15 @@ export class DecisionContextCache {
   clear(): void {
     for (const lru of [this.actors, this.registry, this.targets, this.grants, this.liveKeys]) lru.clear();
     this.newest.clear();
+    this.generation++;
   }
 }
 
 interface Part<T> {
   value: T;
   versions: DecisionVersions;
+  /** The cache generation at which these versions were last found current (see isCurrent). */
+  checked?: number;
 }
 
 const SEP = "\u0000";
