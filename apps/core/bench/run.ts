@@ -3,6 +3,7 @@
 //   pnpm bench [--scale small|medium|large] [--duration 60] [--warmup 10] [--connections 64]
 //              [--rate 1000] [--rate-duration 30] [--pool 10] [--instances 1] [--flushes N] [--cache N]
 //              [--keep] [--profile] [--no-engine] [--openfga <bench-openfga results dir or .json>]
+//              [--wal-segments 64] [--settle 5]
 //
 // Starts a throwaway cluster with durable defaults (fsync and synchronous_commit on), loads the
 // dataset, starts Core as a child process, checks a corpus sample for correct decisions, runs the
@@ -57,6 +58,10 @@ interface Options {
   cache: number | null;
   /** A bench-openfga results file, or a directory whose newest `*.json` is read, for the ratio line. */
   openfga: string;
+  /** WAL segments created and recycled before the run (prepareWal); 0 runs on a fresh cluster's WAL. */
+  walSegments: number;
+  /** Idle seconds before each phase after the first, so one phase's backlog does not land in the next. */
+  settle: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -78,6 +83,8 @@ function parseArgs(argv: string[]): Options {
     flushes: null,
     cache: null,
     openfga: join(RESULTS, "openfga"),
+    walSegments: 64,
+    settle: 5,
   };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -141,6 +148,12 @@ function parseArgs(argv: string[]): Options {
       case "--no-engine":
         o.engine = false;
         break;
+      case "--settle":
+        o.settle = num(a, next());
+        break;
+      case "--wal-segments":
+        o.walSegments = num(a, next());
+        break;
       case "--openfga":
         o.openfga = resolve(next() ?? "");
         break;
@@ -178,6 +191,8 @@ function startCluster(port: number): Cluster {
       PG_DURABLE: "1",
       PG_EXTRA_OPTS:
         "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.track_planning=on" +
+        // Keep 1 GB of old WAL segments for reuse at each checkpoint (see prepareWal).
+        " -c min_wal_size=1GB" +
         // Extra server settings to compare tunings (durability settings must stay on).
         (process.env.BENCH_PG_OPTS ? ` ${process.env.BENCH_PG_OPTS}` : ""),
     },
@@ -188,6 +203,25 @@ function startCluster(port: number): Cluster {
   if (!dir || !url) throw new Error(`pg-throwaway.sh printed no cluster: ${out}`);
   const postmasterPid = Number(readFileSync(join(dir, "data/postmaster.pid"), "utf8").split("\n")[0]);
   return { dir, url, postmasterPid };
+}
+
+/**
+ * Makes the fresh cluster's WAL look like a long-running server's: creates `segments` WAL segments
+ * (16 MiB each) and checkpoints, so that later writes reuse recycled segments (`min_wal_size=1GB`
+ * keeps them). A fresh cluster instead creates and zero-fills a new segment every 16 MiB of WAL
+ * (every ~5 s at 1,000 audited checks/s) while holding the WAL write lock, which stalled every
+ * commit for 120–145 ms in the seventh round; a server that has run for a while recycles segments
+ * and never does. docs/self-hosting.md recommends the same `min_wal_size` for production.
+ */
+async function prepareWal(db: pg.Client, segments: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < segments; i++) {
+    // A switch needs some WAL in the current segment; a non-transactional message is the smallest.
+    await db.query("SELECT pg_logical_emit_message(false, 'plystra-bench', 'wal')");
+    await db.query("SELECT pg_switch_wal()");
+  }
+  await db.query("CHECKPOINT");
+  return Math.round(performance.now() - t0) / 1000;
 }
 
 function stopCluster(c: Cluster): void {
@@ -402,7 +436,12 @@ interface PhaseResult {
    * the due time. `latencyMs` (from due) is the figure that counts; these say how much of it the
    * driver added.
    */
-  driver?: { sendLagMs: LatencySummary; fromSendMs: LatencySummary };
+  driver?: {
+    sendLagMs: LatencySummary;
+    fromSendMs: LatencySummary;
+    /** Requests slower than 20 ms, by second of the phase (when they were due): where the tail is. */
+    slowBySecond: Record<string, number>;
+  };
   cpu: {
     coreCores: number;
     postgresCores: number;
@@ -646,6 +685,7 @@ async function runPacedPhase(
   const lat = new Float64Array(total + 1);
   const lag = new Float64Array(total + 1);
   const fromSend = new Float64Array(total + 1);
+  const slowBySecond: Record<string, number> = {};
   let latN = 0;
   let sent = 0;
   let outstanding = 0;
@@ -687,6 +727,10 @@ async function runPacedPhase(
             lag[latN] = sentAt - due;
             fromSend[latN] = now - sentAt;
             lat[latN++] = now - due;
+            if (now - due > 20) {
+              const sec = String(Math.floor((due - t0) / 1000));
+              slowBySecond[sec] = (slowBySecond[sec] ?? 0) + 1;
+            }
             settled();
           });
         },
@@ -723,7 +767,7 @@ async function runPacedPhase(
     checksPerSecond: m.checksPerSecond,
     latencyMs,
     autocannonP99Ms: latencyMs.p99,
-    driver: { sendLagMs: summarise(lag, latN), fromSendMs: summarise(fromSend, latN) },
+    driver: { sendLagMs: summarise(lag, latN), fromSendMs: summarise(fromSend, latN), slowBySecond },
     ...m.shared,
   };
 }
@@ -920,7 +964,7 @@ function markdown(report: Report): string {
     `# Plystra check benchmark — ${report.scale} (${report.startedAt})`,
     "",
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.node}, ${m.postgres}; load average at start ${m.loadavgAtStart.join(" / ")}. Core, PostgreSQL and the load driver share these cores.`,
-    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, decision-context cache entries per part ${report.options.cache ?? "default"} (0 = off), metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on).`,
+    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, decision-context cache entries per part ${report.options.cache ?? "default"} (0 = off), metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on), min_wal_size=1GB, ${report.options.walSegments} WAL segments created and recycled before the run (${report.options.walSegments ? "as on a long-running server" : "a fresh cluster's WAL"}).`,
     "",
     "## Dataset",
     "```",
@@ -1084,6 +1128,10 @@ async function main() {
     db = new pg.Client({ connectionString: c.url, application_name: "plystra-bench-observer" });
     await db.connect();
     await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").catch(() => {});
+    if (opts.walSegments > 0) {
+      log(`preparing WAL: ${opts.walSegments} segments created, then a checkpoint recycles them…`);
+      log(`  done in ${await prepareWal(db, opts.walSegments)} s`);
+    }
 
     const profDir = join(RESULTS, `prof-${stamp}`);
     log("starting Core…");
@@ -1106,7 +1154,7 @@ async function main() {
       log(
         `  ${p.name}: ${p.ok200} × 200 in ${p.seconds} s = ${p.checksPerSecond} checks/s; non-2xx ${p.non2xx}, errors ${p.errors}; p50 ${p.latencyMs.p50} / p95 ${p.latencyMs.p95} / p99 ${p.latencyMs.p99} / max ${p.latencyMs.max} ms; CPU core ${p.cpu.coreCores} pg ${p.cpu.postgresCores} driver ${p.cpu.driverCores} (ms/check core ${p.cpu.coreMsPerCheck} pg ${p.cpu.postgresMsPerCheck}); audit batch ${p.audit.avgBatch ?? "n/a"} over ${p.audit.shards} shards; context stmts/check ${p.contextPerCheck ?? "n/a"}; load ${p.loadavg1}${
           p.driver
-            ? `; driver send lag p50 ${p.driver.sendLagMs.p50} / p99 ${p.driver.sendLagMs.p99} / max ${p.driver.sendLagMs.max} ms, latency from send p50 ${p.driver.fromSendMs.p50} / p99 ${p.driver.fromSendMs.p99} ms`
+            ? `; driver send lag p50 ${p.driver.sendLagMs.p50} / p99 ${p.driver.sendLagMs.p99} / max ${p.driver.sendLagMs.max} ms, latency from send p50 ${p.driver.fromSendMs.p50} / p99 ${p.driver.fromSendMs.p99} ms; over 20 ms by second ${JSON.stringify(p.driver.slowBySecond)}`
             : ""
         }`,
       );
@@ -1115,8 +1163,14 @@ async function main() {
       phases.push(await runPhase("warm-up", ctx, { seconds: opts.warmup, connections: opts.connections }));
       show(phases[phases.length - 1]);
     }
+    // A saturating phase leaves work behind (queued flushes, dirty buffers, an autovacuum it
+    // triggered): a short idle gap keeps that out of the next phase's first seconds.
+    const settle = async () => {
+      if (phases.length > 0 && opts.settle > 0) await new Promise((r) => setTimeout(r, opts.settle * 1000));
+    };
     let statements: Awaited<ReturnType<typeof topStatements>> = [];
     if (opts.duration > 0) {
+      await settle();
       await db.query("SELECT pg_stat_statements_reset()").catch(() => {});
       log(`max throughput ${opts.duration} s, ${opts.connections} connections…`);
       phases.push(
@@ -1126,6 +1180,7 @@ async function main() {
       statements = await topStatements(db);
     }
     if (opts.rate > 0 && opts.rateDuration > 0) {
+      await settle();
       log(`steady ${opts.rate}/s for ${opts.rateDuration} s (paced, open loop)…`);
       phases.push(
         await runPacedPhase(`steady ${opts.rate}/s`, ctx, {
@@ -1135,6 +1190,7 @@ async function main() {
         }),
       );
       show(phases[phases.length - 1]);
+      await settle();
       log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s (autocannon: per-second bursts)…`);
       phases.push(
         await runPhase(`autocannon ${opts.rate}/s`, ctx, {
