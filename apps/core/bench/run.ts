@@ -3,7 +3,7 @@
 //   pnpm bench [--scale small|medium|large] [--duration 60] [--warmup 10] [--connections 64]
 //              [--rate 1000] [--rate-duration 30] [--pool 10] [--instances 1] [--flushes N] [--cache N]
 //              [--keep] [--profile] [--no-engine] [--openfga <bench-openfga results dir or .json>]
-//              [--wal-segments 64] [--settle 5]
+//              [--wal-segments 64] [--settle 5] [--sample-waits]
 //
 // Starts a throwaway cluster with durable defaults (fsync and synchronous_commit on), loads the
 // dataset, starts Core as a child process, checks a corpus sample for correct decisions, runs the
@@ -62,6 +62,8 @@ interface Options {
   walSegments: number;
   /** Idle seconds before each phase after the first, so one phase's backlog does not land in the next. */
   settle: number;
+  /** Sample PostgreSQL wait events during the paced phase (a diagnostic; costs a little CPU). */
+  sampleWaits: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -85,6 +87,7 @@ function parseArgs(argv: string[]): Options {
     openfga: join(RESULTS, "openfga"),
     walSegments: 64,
     settle: 5,
+    sampleWaits: false,
   };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -147,6 +150,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--no-engine":
         o.engine = false;
+        break;
+      case "--sample-waits":
+        o.sampleWaits = true;
         break;
       case "--settle":
         o.settle = num(a, next());
@@ -441,6 +447,11 @@ interface PhaseResult {
     fromSendMs: LatencySummary;
     /** Requests slower than 20 ms, by second of the phase (when they were due): where the tail is. */
     slowBySecond: Record<string, number>;
+    /**
+     * With `--sample-waits`: PostgreSQL wait events of the non-idle backends and background
+     * processes, sampled every ~20 ms, for each second that had slow requests (what they waited on).
+     */
+    waitsInSlowSeconds?: Record<string, Record<string, number>>;
   };
   cpu: {
     coreCores: number;
@@ -677,9 +688,11 @@ async function runPhase(
 async function runPacedPhase(
   name: string,
   ctx: { core: Core; cluster: Cluster; bodies: string[]; apiKey: string; db: pg.Client },
-  p: { seconds: number; connections: number; rate: number },
+  p: { seconds: number; connections: number; rate: number; sampleWaits?: boolean },
 ): Promise<PhaseResult> {
   const target = new URL(ctx.core.base);
+  const waitsBySecond: Record<string, Record<string, number>> = {};
+  let sampling = false;
   const agent = new Agent({ keepAlive: true, maxSockets: p.connections, scheduling: "fifo" });
   const total = Math.floor(p.seconds * p.rate);
   const lat = new Float64Array(total + 1);
@@ -694,6 +707,28 @@ async function runPacedPhase(
   const statusCodes: Record<string, number> = {};
   const meter = await startMeter(ctx);
   const t0 = meter.t0;
+  const sampler = p.sampleWaits
+    ? setInterval(() => {
+        if (sampling) return;
+        sampling = true;
+        const sec = String(Math.floor((performance.now() - t0) / 1000));
+        ctx.db
+          .query<{ w: string }>(
+            `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' (' || backend_type || ')' AS w
+               FROM pg_stat_activity
+              WHERE pid <> pg_backend_pid() AND (state IS NULL OR state <> 'idle')`,
+          )
+          .then(({ rows }) => {
+            waitsBySecond[sec] ??= {};
+            const tally = waitsBySecond[sec];
+            for (const r of rows) tally[r.w] = (tally[r.w] ?? 0) + 1;
+          })
+          .catch(() => {})
+          .finally(() => {
+            sampling = false;
+          });
+      }, 20)
+    : null;
   await new Promise<void>((resolveAll) => {
     const settled = () => {
       outstanding--;
@@ -750,6 +785,7 @@ async function runPacedPhase(
     tick();
   });
   agent.destroy();
+  if (sampler) clearInterval(sampler);
   const m = await finishMeter(ctx, meter, statusCodes, latN);
   const latencyMs = summarise(lat, latN);
   return {
@@ -767,7 +803,27 @@ async function runPacedPhase(
     checksPerSecond: m.checksPerSecond,
     latencyMs,
     autocannonP99Ms: latencyMs.p99,
-    driver: { sendLagMs: summarise(lag, latN), fromSendMs: summarise(fromSend, latN), slowBySecond },
+    driver: {
+      sendLagMs: summarise(lag, latN),
+      fromSendMs: summarise(fromSend, latN),
+      slowBySecond,
+      ...(p.sampleWaits
+        ? {
+            waitsInSlowSeconds: Object.fromEntries(
+              Object.keys(slowBySecond)
+                .filter((sec) => waitsBySecond[sec])
+                .map((sec) => [
+                  sec,
+                  Object.fromEntries(
+                    Object.entries(waitsBySecond[sec])
+                      .sort((a, b) => b[1] - a[1])
+                      .slice(0, 6),
+                  ),
+                ]),
+            ),
+          }
+        : {}),
+    },
     ...m.shared,
   };
 }
@@ -1126,6 +1182,12 @@ async function main() {
       .map((l) => JSON.parse(l) as CorpusLine);
     const bodies = corpus.map(checkBody);
     db = new pg.Client({ connectionString: c.url, application_name: "plystra-bench-observer" });
+    // A lost connection must fail the run through cleanup (which stops Core and the cluster), not
+    // crash the process as an unhandled 'error' event and leave Core running.
+    db.on("error", (err) => {
+      log(`!! observer connection to PostgreSQL lost: ${err.message}`);
+      void cleanup().then(() => process.exit(1));
+    });
     await db.connect();
     await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").catch(() => {});
     if (opts.walSegments > 0) {
@@ -1187,9 +1249,12 @@ async function main() {
           seconds: opts.rateDuration,
           connections: opts.connections,
           rate: opts.rate,
+          sampleWaits: opts.sampleWaits,
         }),
       );
       show(phases[phases.length - 1]);
+      const waits = phases[phases.length - 1].driver?.waitsInSlowSeconds;
+      if (waits) for (const [sec, w] of Object.entries(waits)) log(`    second ${sec}: ${JSON.stringify(w)}`);
       await settle();
       log(`fixed rate ${opts.rate}/s for ${opts.rateDuration} s (autocannon: per-second bursts)…`);
       phases.push(

@@ -4,7 +4,7 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../http/errors.ts";
 import type { AppEnv } from "../http/types.ts";
 import type { Principal, PrincipalGrant } from "./principal.ts";
-import { API_KEY_PREFIX, candidateHashes, constantTimeEqual, parseApiKey } from "./tokens.ts";
+import { API_KEY_PREFIX, candidateHashes, digestEqual, parseApiKey } from "./tokens.ts";
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
@@ -116,7 +116,7 @@ function hashMatches(deps: Deps, plaintext: string, stored: string): boolean {
   const hashes = candidateHashes(deps.config.apiKeySecret, deps.config.apiKeySecretPrevious, plaintext);
   // Compare against every candidate so timing does not reveal which secret matched.
   let match = false;
-  for (const h of hashes) match = constantTimeEqual(h, stored) || match;
+  for (const h of hashes) match = digestEqual(h, stored) || match;
   return match;
 }
 

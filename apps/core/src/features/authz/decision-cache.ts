@@ -104,7 +104,7 @@ export class DecisionContextCache {
         target: target.value.target,
         scopeResource: target.value.scopeResource,
         candidates: grants.value,
-        groups: new Map(),
+        groups: NO_GROUPS,
         apiKeyLive: key ? true : null,
         versions: merged ?? versions,
       },
@@ -175,6 +175,8 @@ interface Part<T> {
 }
 
 const SEP = "\u0000";
+/** Cached contexts never carry inline group ids (cacheable()); one shared empty map, never written. */
+const NO_GROUPS: LoadedContext["groups"] = new Map();
 const actorKey = (q: ContextQuery) =>
   `${q.userId}${SEP}${q.memberId}${SEP}${q.userMemberId}${SEP}${q.spaceId}`;
 const registryKey = (q: ContextQuery) => `${q.resourceType}${SEP}${q.action}`;
