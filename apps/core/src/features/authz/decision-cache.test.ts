@@ -83,6 +83,22 @@ describe("DecisionContextCache", () => {
     expect(c.get(query())).toBeNull();
   });
 
+  it("a part found current before a version moved is checked again after it (the remembered check)", () => {
+    const c = new DecisionContextCache(10);
+    c.put(query(), loaded({ "*": 1, s1: 4 }));
+    // The hit remembers its parts as current at this generation…
+    expect(c.get(query())).not.toBeNull();
+    // …a version of an unrelated scope moves: checked again, still current.
+    c.observe({ s9: 3 });
+    expect(c.get(query())).not.toBeNull();
+    // One of its own scopes moves: stale, although it was found current before.
+    c.observe({ s1: 5 });
+    expect(c.get(query())).toBeNull();
+    // A fresh read at the new versions is served again.
+    c.put(query(), loaded({ "*": 1, s1: 5 }));
+    expect(c.get(query())?.versions).toEqual({ "*": 1, s1: 5 });
+  });
+
   it("is bounded, and 0 entries means off", () => {
     const c = new DecisionContextCache(2);
     for (const id of ["d1", "d2", "d3"]) c.put(query({ resourceId: id }), loaded({ "*": 1 }));
