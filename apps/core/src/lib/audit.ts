@@ -23,16 +23,9 @@ export interface AuditRowInput {
   trace: Record<string, unknown>;
 }
 
-/**
- * Appends audit rows (one multi-row INSERT). The database assigns seq and the hash chain.
- * Pass a transaction to make the audit row part of the mutation it records.
- */
-export async function insertAuditRows(
-  db: Kysely<DB> | Transaction<DB>,
-  rows: AuditRowInput[],
-): Promise<string[]> {
-  if (!rows.length) return [];
-  const values = rows.map((r) => ({
+/** The stored columns of one audit row, with an id assigned when it has none; the trace as given. */
+export function auditRowColumns(r: AuditRowInput) {
+  return {
     id: r.id ?? newId("audit"),
     space_id: r.space_id,
     actor_user_id: r.actor_user_id,
@@ -47,8 +40,23 @@ export async function insertAuditRows(
     request_id: r.request_id,
     ip_address: r.ip_address,
     user_agent: r.user_agent,
-    trace: JSON.stringify(r.trace),
-  }));
+    trace: r.trace,
+  };
+}
+
+/**
+ * Appends audit rows (one multi-row INSERT). The database assigns seq and the hash chain.
+ * Pass a transaction to make the audit row part of the mutation it records.
+ */
+export async function insertAuditRows(
+  db: Kysely<DB> | Transaction<DB>,
+  rows: AuditRowInput[],
+): Promise<string[]> {
+  if (!rows.length) return [];
+  const values = rows.map((r) => {
+    const columns = auditRowColumns(r);
+    return { ...columns, trace: JSON.stringify(columns.trace) };
+  });
   await db.insertInto("audit_logs").values(values).execute();
   return values.map((v) => v.id);
 }

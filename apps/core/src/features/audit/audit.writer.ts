@@ -2,7 +2,7 @@ import type { DB } from "@plystra/db";
 import { type Kysely, sql } from "kysely";
 import type { Deps } from "../../deps.ts";
 import { isDatabaseUnavailable } from "../../http/db-unavailable.ts";
-import { type AuditRowInput, insertAuditRows } from "../../lib/audit.ts";
+import { type AuditRowInput, auditRowColumns, insertAuditRows } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 
 /**
@@ -237,26 +237,9 @@ async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult
   // constant and runs prepared: planning a VALUES list of this batch's size cost PostgreSQL ~0.2 ms
   // per flush, and building it cost Core a query-builder pass over 16 parameters per row.
   const rows = batch.map((p, i) => {
-    const r = p.row;
-    r.id ??= newId("audit");
-    return {
-      id: r.id,
-      space_id: r.space_id,
-      actor_user_id: r.actor_user_id,
-      actor_member_id: r.actor_member_id ?? null,
-      actor_user_member_id: r.actor_user_member_id ?? null,
-      actor_api_key_id: r.actor_api_key_id ?? null,
-      action: r.action,
-      resource_type: r.resource_type,
-      resource_id: r.resource_id,
-      decision: r.decision,
-      deny_code: r.deny_code ?? null,
-      request_id: r.request_id,
-      ip_address: r.ip_address,
-      user_agent: r.user_agent,
-      trace: r.trace,
-      k: setOf[i],
-    };
+    // The id is kept on the pending row: the flush result names the rows it inserted by id.
+    p.row.id ??= newId("audit");
+    return { ...auditRowColumns(p.row), k: setOf[i] };
   });
   const result = await sql<{ stale: number[] | null }>`/* prepared:plystra_audit_confirmed_insert */
 WITH expected (k, scope, version) AS (
