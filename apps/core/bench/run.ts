@@ -718,7 +718,9 @@ async function runPacedPhase(
           .query<{ w: string }>(
             `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' (' || backend_type || ')' AS w
                FROM pg_stat_activity
-              WHERE pid <> pg_backend_pid() AND (state IS NULL OR state <> 'idle')`,
+              WHERE pid <> pg_backend_pid() AND (state IS NULL OR state <> 'idle')
+                -- Background processes idling in their main loops are not waits anyone feels.
+                AND wait_event_type IS DISTINCT FROM 'Activity'`,
           )
           .then(({ rows }) => {
             waitsBySecond[sec] ??= {};
