@@ -2,7 +2,7 @@ import type { DB } from "@plystra/db";
 import { type Kysely, sql } from "kysely";
 import type { Deps } from "../../deps.ts";
 import { isDatabaseUnavailable } from "../../http/db-unavailable.ts";
-import { type AuditRowInput, auditRowColumns, insertAuditRows } from "../../lib/audit.ts";
+import { type AuditRowInput, auditRowColumns } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 
 /**
@@ -52,6 +52,19 @@ interface FlushResult {
   inserted: ReadonlySet<string> | null;
 }
 
+/** A stand-in for the database insert (unit tests). */
+export type InsertRows = (rows: AuditRowInput[]) => Promise<unknown>;
+
+export interface AuditWriterOptions {
+  maxBatch?: number;
+  /** Flushes allowed in flight at once (default 4; see MAX_IN_FLIGHT). */
+  maxInFlight?: number;
+  /** Rows waiting before a flush starts while another is in flight (default 8; see MIN_EXTRA_BATCH). */
+  minExtraBatch?: number;
+  /** Replaces the database insert (unit tests). */
+  insert?: InsertRows;
+}
+
 /**
  * Group-commit audit writer for decisions. Concurrent appends are batched into one multi-row INSERT;
  * each caller's promise settles only after the statement holding its row has committed (or failed),
@@ -66,18 +79,6 @@ interface FlushResult {
  * await writer.append(row); // resolves once the row is committed
  * ```
  */
-export type InsertRows = (rows: AuditRowInput[]) => Promise<unknown>;
-
-export interface AuditWriterOptions {
-  maxBatch?: number;
-  /** Flushes allowed in flight at once (default 4; see MAX_IN_FLIGHT). */
-  maxInFlight?: number;
-  /** Rows waiting before a flush starts while another is in flight (default 8; see MIN_EXTRA_BATCH). */
-  minExtraBatch?: number;
-  /** Replaces the database insert (unit tests). */
-  insert?: InsertRows;
-}
-
 export class AuditWriter {
   private queue: Pending[] = [];
   private readonly write: (batch: Pending[]) => Promise<FlushResult>;
@@ -87,7 +88,6 @@ export class AuditWriter {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly minExtraBatch: number;
-  private readonly insert: InsertRows;
 
   constructor(
     private readonly deps: Pick<Deps, "db" | "metrics" | "logger">,
@@ -97,10 +97,10 @@ export class AuditWriter {
     this.maxBatch = o.maxBatch ?? MAX_BATCH;
     this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT;
     this.minExtraBatch = o.minExtraBatch ?? MIN_EXTRA_BATCH;
-    this.insert = o.insert ?? ((rows) => insertAuditRows(this.deps.db, rows));
-    this.write = o.insert
+    const insert = o.insert;
+    this.write = insert
       ? async (batch) => {
-          await this.insert(batch.map((p) => p.row));
+          await insert(batch.map((p) => p.row));
           return { inserted: null };
         }
       : (batch) => writeBatch(this.deps.db, batch);
@@ -193,21 +193,14 @@ export class AuditWriter {
 }
 
 /**
- * Writes one flush. Without expectations it is the plain multi-row INSERT. With them it is one
- * statement that inserts only the rows whose expected decision versions all equal the current ones
- * (an absent version row counts as 0) and returns the sets that did not: the confirmation and the
- * insert share one snapshot, so a write that committed before the statement began is always seen.
+ * Writes one flush: one statement that inserts every row without expectations, and each row with
+ * them only if its expected decision versions all equal the current ones (an absent version row
+ * counts as 0), and returns the sets that did not: the confirmation and the insert share one
+ * snapshot, so a write that committed before the statement began is always seen.
  * (A first form checked each row's versions as jsonb inside the INSERT's WHERE: 60% more
  * PostgreSQL time per row than the plain INSERT. Checking each distinct set once costs little.)
  */
 async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult> {
-  if (!batch.some((p) => p.expect)) {
-    await insertAuditRows(
-      db,
-      batch.map((p) => p.row),
-    );
-    return { inserted: null };
-  }
   // Rows decided from the same cached reads expect the same versions: each distinct set is checked
   // once, as (set, scope, version) triples, and a row only carries its set's number.
   const sets = new Map<string, number>();
