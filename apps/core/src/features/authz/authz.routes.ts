@@ -7,18 +7,21 @@ import type { AppEnv } from "../../http/types.ts";
 import { requirePrincipal } from "../../security/authenticate.ts";
 import type { Feature } from "../feature.ts";
 import { authzRequestSchema } from "./authz.schemas.ts";
-import { checkResponse, runCheck } from "./authz.service.ts";
+import { checkResponse, decisionHeaders, runCheck } from "./authz.service.ts";
+
+/** Puts a decision's ids on the answer: its correlation headers, and the request log's fields. */
+export function markDecision(c: Context<AppEnv>, decision: Parameters<typeof decisionHeaders>[0]): void {
+  c.set("traceId", decision.trace_id);
+  c.set("auditLogId", decision.audit.audit_log_id);
+  for (const [name, value] of Object.entries(decisionHeaders(decision))) c.header(name, value);
+}
 
 async function handle(deps: Deps, c: Context<AppEnv>, explainRoute: boolean) {
   const principal = await requirePrincipal(deps, c);
   const body = await parseBody(c, authzRequestSchema);
   const outcome = await runCheck(deps, principal, body, callerOf(c));
   const { decision } = outcome;
-  const auditLogId = decision.audit.audit_log_id;
-  c.set("traceId", decision.trace_id);
-  c.set("auditLogId", auditLogId);
-  c.header("X-Plystra-Trace-ID", decision.trace_id);
-  c.header("X-Plystra-Audit-Log-ID", auditLogId);
+  markDecision(c, decision);
   if (explainRoute) return ok(c, decision);
   return ok(c, { ...checkResponse(decision), ...(body.explain === true ? { trace: decision } : {}) });
 }

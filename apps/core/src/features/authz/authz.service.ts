@@ -146,6 +146,14 @@ function redactDecision(d: Decision): Decision {
   };
 }
 
+/** The correlation headers of a decision's answer (`/authz/check` and Data Console writes, allow or deny). */
+export function decisionHeaders(decision: { trace_id: string; audit: { audit_log_id: string } }) {
+  return {
+    "X-Plystra-Trace-ID": decision.trace_id,
+    "X-Plystra-Audit-Log-ID": decision.audit.audit_log_id,
+  };
+}
+
 /** The compact check answer (`/authz/check`, and `authorization` beside Data Console rows). */
 export function checkResponse(decision: Decision) {
   return {

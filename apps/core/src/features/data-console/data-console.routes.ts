@@ -19,13 +19,8 @@ import {
   dataTablesQuery,
   updateDataRowBody,
 } from "./data-console.schemas.ts";
-import {
-  createDataRow,
-  decisionHeaders,
-  deleteDataRow,
-  requireDataTable,
-  updateDataRow,
-} from "./data-console.service.ts";
+import { createDataRow, deleteDataRow, requireDataTable, updateDataRow } from "./data-console.service.ts";
+import { markDecision } from "../authz/authz.routes.ts";
 
 const tableDto = ({ type_display_name, display_name, ...r }: DataTableRow) => ({
   ...r,
@@ -50,11 +45,9 @@ async function writer(deps: Deps, c: Ctx): Promise<AuthenticatedCaller> {
 
 /** The row as a DTO; the deciding check's ids go to the correlation headers and the access log. */
 function withRow<
-  T extends { row: Parameters<typeof resourceDto>[0]; authorization: Parameters<typeof decisionHeaders>[0] },
+  T extends { row: Parameters<typeof resourceDto>[0]; authorization: Parameters<typeof markDecision>[1] },
 >(c: Ctx, result: T) {
-  c.set("traceId", result.authorization.trace_id);
-  c.set("auditLogId", result.authorization.audit.audit_log_id);
-  for (const [name, value] of Object.entries(decisionHeaders(result.authorization))) c.header(name, value);
+  markDecision(c, result.authorization);
   return { ...result, row: resourceDto(result.row) };
 }
 

@@ -4,7 +4,7 @@ import { AppError } from "../../http/errors.ts";
 import { recordMutation } from "../../lib/audit.ts";
 import { newId } from "../../lib/ids.ts";
 import { immutable, inTransaction } from "../_crud/crud.ts";
-import { type CheckOptions, checkResponse, runCheck } from "../authz/authz.service.ts";
+import { type CheckOptions, checkResponse, decisionHeaders, runCheck } from "../authz/authz.service.ts";
 import { getResource, type ResourceRow } from "../resources/resources.repository.ts";
 import { createResource, updateResource } from "../resources/resources.service.ts";
 import { findDataTable } from "./data-console.repository.ts";
@@ -76,14 +76,6 @@ async function authorize(
     );
   }
   return decision;
-}
-
-/** The same correlation headers as /authz/check, on allows and denies alike. */
-export function decisionHeaders(decision: { trace_id: string; audit: { audit_log_id: string } }) {
-  return {
-    "X-Plystra-Trace-ID": decision.trace_id,
-    "X-Plystra-Audit-Log-ID": decision.audit.audit_log_id,
-  };
 }
 
 /**
