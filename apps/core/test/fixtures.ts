@@ -1,7 +1,8 @@
 import type { PrincipalGrant } from "../src/security/principal.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hmacHex, newApiKeyPlaintext, newOpaqueToken } from "../src/security/tokens.ts";
-import type { TestApp } from "./harness.ts";
+import { seedDemo } from "../src/features/demo/demo.seed.ts";
+import { createTestApp, type TestApp } from "./harness.ts";
 
 /**
  * Direct-to-database fixtures so feature tests can get credentials without going through login.
@@ -126,4 +127,16 @@ export async function insertApiKey(
     })
     .execute();
   return plaintext;
+}
+
+/**
+ * Two Core app instances on one database with the demo seeded, as two processes would run: `a` for
+ * management calls (with a super admin's token, `root`), `b` a second instance with its own caches.
+ */
+export async function demoOnTwoInstances(): Promise<{ a: TestApp; b: TestApp; root: string }> {
+  const a = await createTestApp();
+  await seedDemo(a.deps.db);
+  const root = await superAdminToken(a);
+  const b = await createTestApp({ database: a.db });
+  return { a, b, root };
 }

@@ -6,18 +6,13 @@
 // verifies; and every table the check reads moves a version the cached data recorded.
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { superAdminToken } from "../../../test/fixtures.ts";
+import { demoOnTwoInstances } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { verifyAuditChain } from "../audit/audit.repository.ts";
-import { DEMO, seedDemo } from "../demo/demo.seed.ts";
+import { DEMO, demoAlice } from "../demo/demo.seed.ts";
 import { getDecisionCache } from "./decision-cache.ts";
 
-const ALICE = {
-  user_id: DEMO.users.alice,
-  member_id: DEMO.members.reviewer,
-  user_member_id: DEMO.bindings.alice,
-  space_id: DEMO.space,
-};
+const ALICE = demoAlice();
 const APPROVE = {
   actor: ALICE,
   resource_type: "invoice",
@@ -32,10 +27,7 @@ let root: string;
 let apiKey: string;
 
 beforeAll(async () => {
-  a = await createTestApp();
-  await seedDemo(a.deps.db);
-  root = await superAdminToken(a);
-  b = await createTestApp({ database: a.db });
+  ({ a, b, root } = await demoOnTwoInstances());
   const res = await a.request("POST", "/api/v1/api-keys", {
     token: root,
     body: { name: "cache-test", level: "instance", permission_keys: ["authz:check"] },

@@ -3,16 +3,11 @@
 // revoked, expired or disabled key is refused (401, no decision, no audit row) on every app
 // instance on the very next request, and a cached id never vouches for a wrong secret.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertApiKey, superAdminToken } from "../../../test/fixtures.ts";
-import { createTestApp, type TestApp } from "../../../test/harness.ts";
-import { seedDemo } from "../demo/demo.seed.ts";
+import { demoOnTwoInstances, insertApiKey } from "../../../test/fixtures.ts";
+import type { TestApp } from "../../../test/harness.ts";
+import { demoAlice } from "../demo/demo.seed.ts";
 
-const ALICE = {
-  user_id: "user_alice",
-  member_id: "member_finance_reviewer",
-  user_member_id: "um_alice_finance_reviewer",
-  space_id: "space_acme",
-};
+const ALICE = demoAlice();
 const ALLOWED = { actor: ALICE, resource_type: "invoice", resource_id: "invoice_001", action: "approve" };
 
 /** Instance A does the management calls; instance B is a second Core process on the same database. */
@@ -21,10 +16,7 @@ let b: TestApp;
 let root: string;
 
 beforeAll(async () => {
-  a = await createTestApp();
-  await seedDemo(a.deps.db);
-  root = await superAdminToken(a);
-  b = await createTestApp({ database: a.db });
+  ({ a, b, root } = await demoOnTwoInstances());
 });
 
 afterAll(async () => {

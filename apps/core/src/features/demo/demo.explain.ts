@@ -3,7 +3,7 @@ import { type ActorRef, type Decision, decide } from "@plystra/engine";
 import type { Kysely } from "kysely";
 import { newId } from "../../lib/ids.ts";
 import { loadDecisionContext } from "../authz/authz.repository.ts";
-import { DEMO } from "./demo.seed.ts";
+import { DEMO, demoAlice as alice } from "./demo.seed.ts";
 
 export interface DemoCase {
   title: string;
@@ -12,13 +12,6 @@ export interface DemoCase {
   action: string;
   expected: string;
 }
-
-const alice = (userMemberId: string): ActorRef => ({
-  user_id: DEMO.users.alice,
-  member_id: DEMO.members.reviewer,
-  user_member_id: userMemberId,
-  space_id: DEMO.space,
-});
 
 /** The four Finance Reviewer cases of the getting-started guide. */
 export const DEMO_CASES: DemoCase[] = [

@@ -1,5 +1,6 @@
 import { type Algorithm, hash } from "@node-rs/argon2";
 import type { DB } from "@plystra/db";
+import type { ActorRef } from "@plystra/engine";
 import type { Kysely } from "kysely";
 import type { Deps } from "../../deps.ts";
 
@@ -28,6 +29,14 @@ export const DEMO = {
   memberRole: "mr_finance_reviewer_approver_finance",
   invoices: { apac: "invoice_001", emea: "invoice_002" },
 } as const;
+
+/** Alice acting as the Finance Reviewer through one of her bindings (the live one by default). */
+export const demoAlice = (userMemberId: string = DEMO.bindings.alice): ActorRef => ({
+  user_id: DEMO.users.alice,
+  member_id: DEMO.members.reviewer,
+  user_member_id: userMemberId,
+  space_id: DEMO.space,
+});
 
 const INVOICE_ACTIONS: Array<[key: string, display: string, risk: string]> = [
   ["read", "Read invoice", "low"],
