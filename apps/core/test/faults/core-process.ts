@@ -120,7 +120,6 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of many shapes
   body: any;
   ms: number;
 }
