@@ -222,12 +222,6 @@ export function zodToAppError(error: z.ZodError, where: "body" | "query" = "body
 }
 
 /**
- * Parses and validates a JSON body against a strict zod schema.
- *
- * @example
- * const body = await parseBody(c, z.strictObject({ email: z.string() }));
- */
-/**
  * A handler must parse with the schema `features/request-schemas.ts` lists for its operation (the
  * table `pnpm typecheck` compares with the spec); parsing with another one is a programming error,
  * caught by the first test that sends the request.
@@ -240,6 +234,12 @@ function assertDeclared(c: Context<AppEnv>, part: "body" | "query", schema: z.Zo
   );
 }
 
+/**
+ * Parses and validates a JSON body against a strict zod schema.
+ *
+ * @example
+ * const body = await parseBody(c, z.strictObject({ email: z.string() }));
+ */
 export async function parseBody<S extends z.ZodType>(
   c: Context<AppEnv>,
   schema: S,
