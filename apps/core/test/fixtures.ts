@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { PrincipalGrant } from "../src/security/principal.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hmacHex, newApiKeyPlaintext, newOpaqueToken } from "../src/security/tokens.ts";
@@ -139,4 +140,19 @@ export async function demoOnTwoInstances(): Promise<{ a: TestApp; b: TestApp; ro
   const root = await superAdminToken(a);
   const b = await createTestApp({ database: a.db });
   return { a, b, root };
+}
+
+/**
+ * Waits (through `watcher`, a connection of its own) until `count` sessions of the test database
+ * wait on a lock: the way a race test knows its requests reached the locked statement.
+ */
+export async function waitForLockWaiters(watcher: pg.Client, count = 1): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const { rows } = await watcher.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+    );
+    if (rows[0].n >= count) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${count} session(s) never waited on a lock`);
 }

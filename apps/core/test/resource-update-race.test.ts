@@ -3,7 +3,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO, seedDemo } from "../src/features/demo/demo.seed.ts";
-import { adminToken } from "./fixtures.ts";
+import { adminToken, waitForLockWaiters } from "./fixtures.ts";
 import { createTestApp, type TestApp } from "./harness.ts";
 
 // Needs a second connection holding a row lock: real PostgreSQL only (PGlite is one session).
@@ -18,17 +18,6 @@ describe.skipIf(inject("dbKind") !== "postgres")("resource update vs a concurren
     });
   });
   afterAll(() => t.close());
-
-  async function waitForLockWaiter(other: pg.Client) {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await other.query(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
-      );
-      if (rows[0].n > 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error("the update never waited on the row lock");
-  }
 
   it.each([
     ["display fields only", { display_name: "edited by the APAC admin" }],
@@ -50,7 +39,7 @@ describe.skipIf(inject("dbKind") !== "postgres")("resource update vs a concurren
         token: apacAdmin,
         body,
       });
-      await waitForLockWaiter(watcher);
+      await waitForLockWaiters(watcher);
       await mover.query("COMMIT");
       const res = await patch;
       expect(res.status).toBe(403);

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   adminToken,
   insertApiKey,
@@ -6,6 +7,7 @@ import {
   insertSession,
   insertUser,
   superAdminToken,
+  waitForLockWaiters,
 } from "../../../test/fixtures.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import {
@@ -383,31 +385,49 @@ describe("revoke grants", () => {
 });
 
 describe("last super admin (SE-11)", () => {
-  it("refuses to revoke the last live super admin grant, even under concurrency", async () => {
+  /** Two super admins, each holding one grant and a session. */
+  async function twoSuperAdmins(iso: TestApp) {
+    await insertUser(iso, "user_s1");
+    await insertUser(iso, "user_s2");
+    const g1 = await insertGrant(iso, "user_s1", "instance_super_admin", "*");
+    const g2 = await insertGrant(iso, "user_s2", "instance_super_admin", "*");
+    return { g1, g2, s1: await insertSession(iso, "user_s1"), s2: await insertSession(iso, "user_s2") };
+  }
+  // Each revokes the other's grant: alone, either revoke is allowed.
+  function crossRevokes(iso: TestApp, { g1, g2, s1, s2 }: Awaited<ReturnType<typeof twoSuperAdmins>>) {
+    return Promise.all([
+      iso.request("POST", `/api/v1/admin/grants/${g2}/revoke`, { token: s1 }),
+      iso.request("POST", `/api/v1/admin/grants/${g1}/revoke`, { token: s2 }),
+    ]);
+  }
+  async function liveSuperAdminGrants(iso: TestApp) {
+    return iso.deps.db
+      .selectFrom("admin_grants")
+      .select("id")
+      .where("level", "=", "instance_super_admin")
+      .where("status", "=", "active")
+      .execute();
+  }
+
+  it("keeps one live super admin grant whichever order two cross revokes land in", async () => {
     const iso = await createTestApp();
     try {
-      await insertUser(iso, "user_s1");
-      await insertUser(iso, "user_s2");
-      const g1 = await insertGrant(iso, "user_s1", "instance_super_admin", "*");
-      const g2 = await insertGrant(iso, "user_s2", "instance_super_admin", "*");
-      const s1 = await insertSession(iso, "user_s1");
-      const s2 = await insertSession(iso, "user_s2");
-      const [a, b] = await Promise.all([
-        iso.request("POST", `/api/v1/admin/grants/${g2}/revoke`, { token: s1 }),
-        iso.request("POST", `/api/v1/admin/grants/${g1}/revoke`, { token: s2 }),
-      ]);
+      const admins = await twoSuperAdmins(iso);
+      const [a, b] = await crossRevokes(iso, admins);
       const statuses = [a.status, b.status].sort();
-      expect(statuses).toEqual([200, 409]);
-      const refused = a.status === 409 ? a : b;
-      expect(refused.body.error.code).toBe("LAST_SUPER_ADMIN");
-      const live = await iso.deps.db
-        .selectFrom("admin_grants")
-        .select("id")
-        .where("level", "=", "instance_super_admin")
-        .where("status", "=", "active")
-        .execute();
+      // Both revokes passed the guard and met at the row lock (409), or the first committed before the
+      // second was authorised, and its caller had no grant left (403). Never both.
+      expect([
+        [200, 409],
+        [200, 403],
+      ]).toContainEqual(statuses);
+      const refused = a.status === 200 ? b : a;
+      expect(refused.body.error.code).toBe(
+        refused.status === 409 ? "LAST_SUPER_ADMIN" : "ADMIN_PERMISSION_REQUIRED",
+      );
+      const live = await liveSuperAdminGrants(iso);
       expect(live).toHaveLength(1);
-      const survivor = live[0].id === g1 ? s1 : s2;
+      const survivor = live[0].id === admins.g1 ? admins.s1 : admins.s2;
       const self = await iso.request("POST", `/api/v1/admin/grants/${live[0].id}/revoke`, {
         token: survivor,
       });
@@ -417,6 +437,36 @@ describe("last super admin (SE-11)", () => {
       await iso.close();
     }
   });
+
+  // A second connection holds the grant rows so that both revokes are past the guard before either
+  // can lock them: real PostgreSQL only (PGlite is one session).
+  it.skipIf(inject("dbKind") !== "postgres")(
+    "two revokes that both passed the guard serialise on the grant rows: one 200, one 409",
+    async () => {
+      const iso = await createTestApp();
+      const holder = new pg.Client({ connectionString: iso.db.url! });
+      const watcher = new pg.Client({ connectionString: iso.db.url! });
+      await holder.connect();
+      await watcher.connect();
+      try {
+        const admins = await twoSuperAdmins(iso);
+        await holder.query("BEGIN");
+        await holder.query("SELECT id FROM admin_grants WHERE level = 'instance_super_admin' FOR UPDATE");
+        const both = crossRevokes(iso, admins);
+        await waitForLockWaiters(watcher, 2);
+        await holder.query("COMMIT");
+        const [a, b] = await both;
+        expect([a.status, b.status].sort()).toEqual([200, 409]);
+        expect((a.status === 409 ? a : b).body.error.code).toBe("LAST_SUPER_ADMIN");
+        expect(await liveSuperAdminGrants(iso)).toHaveLength(1);
+      } finally {
+        await holder.query("ROLLBACK").catch(() => {});
+        await holder.end();
+        await watcher.end();
+        await iso.close();
+      }
+    },
+  );
 });
 
 describe("bootstrap-super-admin (SE-17)", () => {
