@@ -99,6 +99,35 @@ describe("DecisionContextCache", () => {
     expect(c.get(query())?.versions).toEqual({ "*": 1, s1: 5 });
   });
 
+  it("answers a repeated combination from its memo until a part is replaced or a version moves", () => {
+    const c = new DecisionContextCache(10);
+    c.put(query(), loaded({ "*": 1, s1: 4 }));
+    const first = c.get(query());
+    expect(c.get(query())).toBe(first);
+    // A newer read of another resource replaces the actor part: combined again, with its scopes.
+    c.put(query({ resourceId: "d2" }), loaded({ "*": 1, s1: 4, s2: 7 }));
+    const second = c.get(query());
+    expect(second).not.toBe(first);
+    expect(second?.versions).toEqual({ "*": 1, s1: 4, s2: 7 });
+    expect(c.get(query())).toBe(second);
+    // A version of one of its scopes moves: the memo is not served.
+    c.observe({ s2: 8 });
+    expect(c.get(query())).toBeNull();
+  });
+
+  it("serves a part keyed by one id only for the other ids it was read with", () => {
+    const c = new DecisionContextCache(10);
+    c.put(query(), loaded({ "*": 1, s1: 4 }));
+    // The actor part is keyed by the binding: another user, member or Space on it is a miss.
+    expect(c.get(query({ userId: "u9" }))).toBeNull();
+    expect(c.get(query({ memberId: "m9" }))).toBeNull();
+    expect(c.get(query({ spaceId: "s9" }))).toBeNull();
+    // The target part is keyed by the resource id: read as another type, it no longer serves `doc`.
+    c.put(query({ resourceType: "doc2" }), loaded({ "*": 1, s1: 4 }));
+    expect(c.get(query({ resourceType: "doc2" }))).not.toBeNull();
+    expect(c.get(query())).toBeNull();
+  });
+
   it("is bounded, and 0 entries means off", () => {
     const c = new DecisionContextCache(2);
     for (const id of ["d1", "d2", "d3"]) c.put(query({ resourceId: id }), loaded({ "*": 1 }));
