@@ -1106,7 +1106,7 @@ function summaryLines(report: Report): string[] {
     report.phases.find((p) => p.targetRate === null);
   const steady = report.phases.find((p) => p.driver);
   const lines = [
-    `machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB; load average at start ${m.loadavgAtStart.join(" / ")}, at the end of each phase ${report.phases.map((p) => p.loadavg1).join(", ")}`,
+    `machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, Node ${m.node}; load average at start ${m.loadavgAtStart.join(" / ")}, at the end of each phase ${report.phases.map((p) => p.loadavg1).join(", ")}`,
   ];
   if (max)
     lines.push(
@@ -1149,7 +1149,7 @@ async function main() {
   mkdirSync(RESULTS, { recursive: true });
   const mach = machine();
   log(
-    `plystra bench: scale ${opts.scale}, ${opts.instances} Core process(es), ${mach.cpus} cpus (${mach.cpuModel}), load ${mach.loadavgAtStart.join(" ")}`,
+    `plystra bench: scale ${opts.scale}, ${opts.instances} Core process(es) on Node ${mach.node}, ${mach.cpus} cpus (${mach.cpuModel}), load ${mach.loadavgAtStart.join(" ")}`,
   );
   const secrets = {
     session: randomBytes(32).toString("hex"),

@@ -7,9 +7,22 @@ import { newId } from "../../lib/ids.ts";
 
 /**
  * The decision versions (migration 007: one counter per scope — `*`, a Space, `u:<user>`, `k:<key>`)
- * a decision was made at; the flush inserts its row only while every one is still current.
+ * a decision was made at; the flush inserts its row only while every one is still current. Scopes
+ * ascending and distinct, versions in the same order. Two arrays, not a record keyed by scope: the
+ * scopes are ids, so every record got a hidden class of its own and each merge, walk and
+ * serialisation of one ran on V8's slow paths (~4 µs per cached check; docs/benchmarks.md, ninth
+ * round).
  */
-export type DecisionVersions = Readonly<Record<string, number>>;
+export interface DecisionVersions {
+  readonly scopes: readonly string[];
+  readonly versions: readonly number[];
+}
+
+/** Versions from a `{ scope: version }` record (the decision-context statement's `vers`). */
+export function toDecisionVersions(record: Readonly<Record<string, number>>): DecisionVersions {
+  const scopes = Object.keys(record).sort();
+  return { scopes, versions: scopes.map((s) => record[s]) };
+}
 
 /** Most rows one flush inserts; bounds statement size while a burst drains. */
 const MAX_BATCH = 256;
@@ -201,9 +214,9 @@ export class AuditWriter {
  * PostgreSQL time per row than the plain INSERT. Checking each distinct set once costs little.)
  */
 async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult> {
-  // Rows decided from the same cached reads expect the same versions: each distinct set is checked
+  // Checks decided from the same cached context share one versions object: each object is checked
   // once, as (set, scope, version) triples, and a row only carries its set's number.
-  const sets = new Map<string, number>();
+  const sets = new Map<DecisionVersions, number>();
   const setOf: Array<number | null> = [];
   const k: number[] = [];
   const scopes: string[] = [];
@@ -213,15 +226,15 @@ async function writeBatch(db: Kysely<DB>, batch: Pending[]): Promise<FlushResult
       setOf.push(null);
       continue;
     }
-    const key = JSON.stringify(p.expect);
-    let n = sets.get(key);
+    let n = sets.get(p.expect);
     if (n === undefined) {
       n = sets.size;
-      sets.set(key, n);
-      for (const scope in p.expect) {
+      sets.set(p.expect, n);
+      const e = p.expect;
+      for (let i = 0; i < e.scopes.length; i++) {
         k.push(n);
-        scopes.push(scope);
-        versions.push(p.expect[scope]);
+        scopes.push(e.scopes[i]);
+        versions.push(e.versions[i]);
       }
     }
     setOf.push(n);

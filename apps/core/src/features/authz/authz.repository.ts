@@ -10,7 +10,7 @@ import type {
   UserSnap,
 } from "@plystra/engine";
 import { type Kysely, sql } from "kysely";
-import type { DecisionVersions } from "../audit/audit.writer.ts";
+import { type DecisionVersions, toDecisionVersions } from "../audit/audit.writer.ts";
 
 export type { DecisionVersions };
 
@@ -223,6 +223,6 @@ function toLoadedContext(row: ContextRow): LoadedContext {
     scopeResource: row.scope_res,
     groups: new Map(Object.entries(row.grps ?? {})),
     apiKeyLive: row.key_live,
-    versions: row.vers,
+    versions: row.vers ? toDecisionVersions(row.vers) : null,
   };
 }

@@ -1,7 +1,8 @@
 // Unit rules of the decision-context cache that the end-to-end tests (authz-decision-cache.test.ts)
 // cannot pin precisely: completeness, version agreement between parts, known-stale parts, bounds.
 import { describe, expect, it } from "vitest";
-import type { ContextQuery, DecisionVersions, LoadedContext } from "./authz.repository.ts";
+import { type DecisionVersions, toDecisionVersions } from "../audit/audit.writer.ts";
+import type { ContextQuery, LoadedContext } from "./authz.repository.ts";
 import { DecisionContextCache } from "./decision-cache.ts";
 
 const query = (over: Partial<ContextQuery> = {}): ContextQuery => ({
@@ -19,7 +20,7 @@ const query = (over: Partial<ContextQuery> = {}): ContextQuery => ({
   ...over,
 });
 
-function loaded(versions: DecisionVersions, over: Partial<LoadedContext> = {}): LoadedContext {
+function loaded(versions: Record<string, number>, over: Partial<LoadedContext> = {}): LoadedContext {
   return {
     actor: {
       user: { id: "u1" },
@@ -33,16 +34,20 @@ function loaded(versions: DecisionVersions, over: Partial<LoadedContext> = {}): 
     scopeResource: { space_id: "s1", group_id: null, group_path: null },
     groups: new Map(),
     apiKeyLive: null,
-    versions,
+    versions: toDecisionVersions(versions),
     ...over,
   };
 }
+
+/** A version set as a `{ scope: version }` record, to compare. */
+const rec = (v: DecisionVersions | undefined) =>
+  v && Object.fromEntries(v.scopes.map((scope, i) => [scope, v.versions[i]]));
 
 describe("DecisionContextCache", () => {
   it("serves a complete context with the versions it was read at", () => {
     const c = new DecisionContextCache(10);
     c.put(query(), loaded({ "*": 1, s1: 4 }));
-    expect(c.get(query())?.versions).toEqual({ "*": 1, s1: 4 });
+    expect(rec(c.get(query())?.versions)).toEqual({ "*": 1, s1: 4 });
   });
 
   it("never caches an incomplete context (something not found)", () => {
@@ -60,7 +65,7 @@ describe("DecisionContextCache", () => {
     c.put(query({ liveApiKeyId: "k1" }), loaded({ "*": 1, "k:k1": 2 }, { apiKeyLive: true }));
     const hit = c.get(query({ liveApiKeyId: "k1" }));
     expect(hit?.loaded.apiKeyLive).toBe(true);
-    expect(hit?.versions).toMatchObject({ "k:k1": 2 });
+    expect(rec(hit?.versions)).toMatchObject({ "k:k1": 2 });
   });
 
   it("combines parts of different reads only when they agree, and confirms the union", () => {
@@ -68,7 +73,7 @@ describe("DecisionContextCache", () => {
     c.put(query(), loaded({ "*": 1, s1: 4 }));
     // Another resource of another Space, read later at the same versions of the shared scopes.
     c.put(query({ resourceId: "d2" }), loaded({ "*": 1, s1: 4, s2: 7 }));
-    expect(c.get(query({ resourceId: "d2" }))?.versions).toEqual({ "*": 1, s1: 4, s2: 7 });
+    expect(rec(c.get(query({ resourceId: "d2" }))?.versions)).toEqual({ "*": 1, s1: 4, s2: 7 });
     // A part read at another version of s1 than the actor part: never combined.
     const c2 = new DecisionContextCache(10);
     c2.put(query(), loaded({ "*": 1, s1: 4 }));
@@ -76,10 +81,19 @@ describe("DecisionContextCache", () => {
     expect(c2.get(query({ resourceId: "d3" }))).toBeNull();
   });
 
+  it("merges interleaved scopes of two reads into one ascending set", () => {
+    const c = new DecisionContextCache(10);
+    c.put(query(), loaded({ "*": 1, b: 2, d: 4 }));
+    c.put(query({ resourceId: "d2" }), loaded({ "*": 1, a: 1, c: 3, d: 4 }));
+    const v = c.get(query())?.versions;
+    expect(v?.scopes).toEqual(["*", "a", "b", "c", "d"]);
+    expect(v?.versions).toEqual([1, 1, 2, 3, 4]);
+  });
+
   it("does not use a part older than a version seen since", () => {
     const c = new DecisionContextCache(10);
     c.put(query(), loaded({ "*": 1, s1: 4 }));
-    c.observe({ s1: 5 });
+    c.observe(toDecisionVersions({ s1: 5 }));
     expect(c.get(query())).toBeNull();
   });
 
@@ -89,14 +103,14 @@ describe("DecisionContextCache", () => {
     // The hit remembers its parts as current at this generation…
     expect(c.get(query())).not.toBeNull();
     // …a version of an unrelated scope moves: checked again, still current.
-    c.observe({ s9: 3 });
+    c.observe(toDecisionVersions({ s9: 3 }));
     expect(c.get(query())).not.toBeNull();
     // One of its own scopes moves: stale, although it was found current before.
-    c.observe({ s1: 5 });
+    c.observe(toDecisionVersions({ s1: 5 }));
     expect(c.get(query())).toBeNull();
     // A fresh read at the new versions is served again.
     c.put(query(), loaded({ "*": 1, s1: 5 }));
-    expect(c.get(query())?.versions).toEqual({ "*": 1, s1: 5 });
+    expect(rec(c.get(query())?.versions)).toEqual({ "*": 1, s1: 5 });
   });
 
   it("answers a repeated combination from its memo until a part is replaced or a version moves", () => {
@@ -108,10 +122,10 @@ describe("DecisionContextCache", () => {
     c.put(query({ resourceId: "d2" }), loaded({ "*": 1, s1: 4, s2: 7 }));
     const second = c.get(query());
     expect(second).not.toBe(first);
-    expect(second?.versions).toEqual({ "*": 1, s1: 4, s2: 7 });
+    expect(rec(second?.versions)).toEqual({ "*": 1, s1: 4, s2: 7 });
     expect(c.get(query())).toBe(second);
     // A version of one of its scopes moves: the memo is not served.
-    c.observe({ s2: 8 });
+    c.observe(toDecisionVersions({ s2: 8 }));
     expect(c.get(query())).toBeNull();
   });
 

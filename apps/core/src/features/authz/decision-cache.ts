@@ -121,19 +121,16 @@ export class DecisionContextCache {
     key: Part<true> | null | undefined,
   ): CachedContext | null {
     // Parts filled by the same statement share one versions object: merge each distinct one once.
-    const versions = actor.versions;
     if (!this.isCurrent(actor)) return null;
-    let merged: Record<string, number> | null = null;
+    let versions = actor.versions;
+    let last = versions;
     for (const part of [registry, target, grants, key]) {
-      if (!part || part.versions === versions) continue;
+      if (!part || part.versions === actor.versions || part.versions === last) continue;
       if (!this.isCurrent(part)) return null;
-      merged ??= { ...versions };
-      for (const scope in part.versions) {
-        const v = part.versions[scope];
-        const seen = merged[scope];
-        if (seen !== undefined && seen !== v) return null;
-        merged[scope] = v;
-      }
+      const merged = mergeVersions(versions, part.versions);
+      if (!merged) return null;
+      versions = merged;
+      last = part.versions;
     }
     return {
       loaded: {
@@ -144,9 +141,9 @@ export class DecisionContextCache {
         candidates: grants.value,
         groups: NO_GROUPS,
         apiKeyLive: key ? true : null,
-        versions: merged ?? versions,
+        versions,
       },
-      versions: merged ?? versions,
+      versions,
     };
   }
 
@@ -161,7 +158,8 @@ export class DecisionContextCache {
   /** No scope of `versions` is older than a version seen since (else the part is known stale). */
   private current(versions: DecisionVersions): boolean {
     if (this.newest.size === 0) return true;
-    for (const scope in versions) if ((this.newest.get(scope) ?? 0) > versions[scope]) return false;
+    const { scopes, versions: v } = versions;
+    for (let i = 0; i < scopes.length; i++) if ((this.newest.get(scopes[i]) ?? 0) > v[i]) return false;
     return true;
   }
 
@@ -197,10 +195,10 @@ export class DecisionContextCache {
 
   /** Records versions known to be current (a load, or a failed confirmation's current versions). */
   observe(versions: DecisionVersions): void {
-    for (const scope in versions) {
-      const v = versions[scope];
-      if ((this.newest.get(scope) ?? 0) < v) {
-        this.newest.set(scope, v);
+    const { scopes, versions: v } = versions;
+    for (let i = 0; i < scopes.length; i++) {
+      if ((this.newest.get(scopes[i]) ?? 0) < v[i]) {
+        this.newest.set(scopes[i], v[i]);
         this.generation++;
       }
     }
@@ -264,6 +262,29 @@ const SEP = "\u0000";
 const NO_GROUPS: LoadedContext["groups"] = new Map();
 /** A member's grants for one (type, action): short, and built once per lookup. */
 const grantsKey = (q: ContextQuery) => `${q.resourceType}${SEP}${q.action}`;
+
+/** The union of two version sets, or null when they disagree on a scope both have. */
+function mergeVersions(a: DecisionVersions, b: DecisionVersions): DecisionVersions | null {
+  const scopes: string[] = [];
+  const versions: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.scopes.length || j < b.scopes.length) {
+    if (j === b.scopes.length || (i < a.scopes.length && a.scopes[i] < b.scopes[j])) {
+      scopes.push(a.scopes[i]);
+      versions.push(a.versions[i++]);
+    } else if (i === a.scopes.length || b.scopes[j] < a.scopes[i]) {
+      scopes.push(b.scopes[j]);
+      versions.push(b.versions[j++]);
+    } else {
+      if (a.versions[i] !== b.versions[j]) return null;
+      scopes.push(a.scopes[i]);
+      versions.push(a.versions[i++]);
+      j++;
+    }
+  }
+  return { scopes, versions };
+}
 
 /**
  * A bounded map with second-chance (CLOCK) eviction, close to LRU without reordering on every hit:
