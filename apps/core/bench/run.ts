@@ -181,6 +181,15 @@ interface Cluster {
   postmasterPid: number;
 }
 
+/**
+ * PostgreSQL settings for the audit write load, as docs/self-hosting.md recommends them: keep 1 GB of
+ * old WAL segments for reuse at each checkpoint (see prepareWal); have backends start writeback of
+ * the pages they write (without it the kernel flushes them in bursts that stall WAL fsyncs for
+ * 100–200 ms); compress the full-page images that follow a checkpoint (less WAL to fsync while one
+ * is in progress). Durability settings stay at their defaults.
+ */
+const PG_AUDIT_SETTINGS = ["min_wal_size=1GB", "backend_flush_after=256kB", "wal_compression=lz4"];
+
 function startCluster(port: number): Cluster {
   const probe = spawnSync("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: "ignore" });
   if (probe.status === 0) {
@@ -197,11 +206,7 @@ function startCluster(port: number): Cluster {
       PG_DURABLE: "1",
       PG_EXTRA_OPTS:
         "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.track_planning=on" +
-        // Keep 1 GB of old WAL segments for reuse at each checkpoint (see prepareWal), have
-        // backends start writeback of the pages they write (docs/self-hosting.md: without it the
-        // kernel flushes them in bursts that stall WAL fsyncs for 100–200 ms), and compress the
-        // full-page images that follow a checkpoint (less WAL to fsync while one is in progress).
-        " -c min_wal_size=1GB -c backend_flush_after=256kB -c wal_compression=lz4" +
+        PG_AUDIT_SETTINGS.map((setting) => ` -c ${setting}`).join("") +
         // Extra server settings to compare tunings (durability settings must stay on).
         (process.env.BENCH_PG_OPTS ? ` ${process.env.BENCH_PG_OPTS}` : ""),
     },
@@ -1025,7 +1030,7 @@ function markdown(report: Report): string {
     `# Plystra check benchmark — ${report.scale} (${report.startedAt})`,
     "",
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.node}, ${m.postgres}; load average at start ${m.loadavgAtStart.join(" / ")}. Core, PostgreSQL and the load driver share these cores.`,
-    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, decision-context cache entries per part ${report.options.cache ?? "default"} (0 = off), metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on), min_wal_size=1GB, backend_flush_after=256kB, wal_compression=lz4${process.env.BENCH_PG_OPTS ? `, BENCH_PG_OPTS ${process.env.BENCH_PG_OPTS}` : ""}, ${report.options.walSegments} WAL segments created and recycled before the run (${report.options.walSegments ? "as on a long-running server" : "a fresh cluster's WAL"}).`,
+    `Core: ${report.options.instances} process${report.options.instances > 1 ? "es (src/cluster.ts)" : ""}, SERVER_MODE=development, LOG_LEVEL=warn, DATABASE_POOL_MAX=${report.options.pool} per process, audit flushes in flight per process ${report.options.flushes ?? "default"}, decision-context cache entries per part ${report.options.cache ?? "default"} (0 = off), metrics on. PostgreSQL: durable defaults (fsync, synchronous_commit, full_page_writes on), ${PG_AUDIT_SETTINGS.join(", ")}${process.env.BENCH_PG_OPTS ? `, BENCH_PG_OPTS ${process.env.BENCH_PG_OPTS}` : ""}, ${report.options.walSegments} WAL segments created and recycled before the run (${report.options.walSegments ? "as on a long-running server" : "a fresh cluster's WAL"}).`,
     "",
     "## Dataset",
     "```",

@@ -5,8 +5,7 @@
 import { openDatabase } from "@plystra/db";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEMO } from "../demo/demo.seed.ts";
-import { seedDemo } from "../demo/demo.seed.ts";
+import { DEMO, seedDemo } from "../demo/demo.seed.ts";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 import { type ContextQuery, loadDecisionContext } from "./authz.repository.ts";
 

@@ -40,7 +40,8 @@ export class DecisionContextCache {
   /** By API key id. */
   private readonly liveKeys: Lru<Part<true>>;
   /**
-   * The newest version seen per scope (from loads and from failed confirmations). A part recorded
+   * The newest version seen per scope, from every load (including the re-load after a failed
+   * confirmation). A part recorded
    * at an older version is known stale and is not used, so one write costs each process one
    * re-decision per scope, not one per cached part.
    */
@@ -194,7 +195,7 @@ export class DecisionContextCache {
     return map;
   }
 
-  /** Records versions known to be current (a load, or a failed confirmation's current versions). */
+  /** Records versions known to be current (every load, through put). */
   observe(versions: DecisionVersions): void {
     const { scopes, versions: v } = versions;
     for (let i = 0; i < scopes.length; i++) {
